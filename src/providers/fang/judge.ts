@@ -1,0 +1,146 @@
+import type { Judge, UpstreamResponse, Verdict } from '../../http/transport.js';
+import { UpstreamError, type UpstreamErrorCode } from '../errors.js';
+import {
+  type Decoded,
+  decodeError,
+  decodeItem,
+  decodeSearch,
+  type FangErrorBody,
+  type RawHouse,
+  type RawSearchPage,
+} from './decoder.js';
+
+/**
+ * Turns one Fang answer into a value or a classified UpstreamError. Fang reports failures either
+ * as an HTTP status (400, 401, 403, 504) or as HTTP 200 with an error envelope; both go through
+ * the same classification. "No such house" is not a failure: item_get answers null.
+ */
+
+type ErrorOutcome = { kind: 'error'; code: UpstreamErrorCode; retryable: boolean };
+type Outcome = { kind: 'notFound' } | ErrorOutcome;
+
+const fail = (code: UpstreamErrorCode, retryable: boolean): ErrorOutcome => ({
+  kind: 'error',
+  code,
+  retryable,
+});
+const NOT_FOUND: Outcome = { kind: 'notFound' };
+const AUTH = fail('UPSTREAM_AUTH_FAILED', false);
+const RATE = fail('UPSTREAM_RATE_LIMITED', true);
+const QUOTA = fail('UPSTREAM_QUOTA_EXHAUSTED', false);
+const BAD_REQUEST = fail('UPSTREAM_BAD_REQUEST', false);
+const UNAVAILABLE = fail('UPSTREAM_UNAVAILABLE', true);
+const BAD_RESPONSE = fail('UPSTREAM_BAD_RESPONSE', false);
+
+/**
+ * Words of sub_code or msg, in priority order: "调用频率超限" is a rate limit even though it is a
+ * 403 like a missing permission. Real Fang wording is unconfirmed; the sandbox's sub_codes are
+ * invalid_signature, rate_limited, quota_exceeded, no_permission, invalid_parameter, item_not_found.
+ */
+const WORDS: [RegExp, Outcome][] = [
+  [/not[_\s-]?found|不存在|已删除/i, NOT_FOUND],
+  [/(^|[^a-z])rate|frequen|too[_\s-]?many|qps|频率|频繁|限流/i, RATE],
+  [/quota|balance|limit[_\s-]?exceeded|次数|额度|余额/i, QUOTA],
+  [/sign|key|auth|permission|forbidden|denied|签名|密钥|权限|授权|白名单/i, AUTH],
+  [/param|参数/i, BAD_REQUEST],
+  [/timeout|unavailable|internal|busy|超时|繁忙|系统错误/i, UNAVAILABLE],
+];
+
+function byStatus(status: number): Outcome | null {
+  if (status === 400) return BAD_REQUEST;
+  if (status === 401) return AUTH;
+  // A 403 that says nothing more is a missing permission, never worth retrying.
+  if (status === 403) return AUTH;
+  if (status === 404) return NOT_FOUND;
+  if (status === 429) return RATE;
+  if (status >= 500 && status <= 599) return UNAVAILABLE;
+  return null;
+}
+
+export function classify(httpStatus: number, error: FangErrorBody | null): Outcome {
+  for (const text of [error?.subCode, error?.message]) {
+    if (!text) continue;
+    const match = WORDS.find(([pattern]) => pattern.test(text));
+    if (match) return match[1];
+  }
+  const code = Number(error?.code);
+  const byCode = error?.code && Number.isInteger(code) ? byStatus(code) : null;
+  if (byCode) return byCode;
+  if (httpStatus >= 200 && httpStatus < 300) return BAD_RESPONSE;
+  // An HTTP 404 without an envelope is a wrong path, not a missing house.
+  if (httpStatus === 404 && !error) return BAD_REQUEST;
+  return byStatus(httpStatus) ?? BAD_RESPONSE;
+}
+
+const MESSAGES: Record<UpstreamErrorCode, string> = {
+  UPSTREAM_AUTH_FAILED: 'Fang rejected the credentials or the signature',
+  UPSTREAM_RATE_LIMITED: 'Fang is rate limiting the calls',
+  UPSTREAM_QUOTA_EXHAUSTED: "Fang's call quota is exhausted",
+  UPSTREAM_UNAVAILABLE: 'Fang is unavailable',
+  UPSTREAM_BAD_RESPONSE: 'Fang answered with a body that cannot be used',
+  UPSTREAM_BAD_REQUEST: 'Fang rejected the request parameters',
+};
+
+function judge<T>(
+  response: UpstreamResponse,
+  decode: (json: unknown) => Decoded<T>,
+  notFound: T,
+  endpoint: string,
+): Verdict<T> {
+  const json = parseJson(response.body);
+  const is2xx = response.status >= 200 && response.status < 300;
+  let errorBody: FangErrorBody | null = null;
+  if (is2xx) {
+    if (json === undefined) return failure(BAD_RESPONSE, response, null, `${endpoint}: not JSON`);
+    const decoded = decode(json);
+    if (decoded.kind === 'ok') return { ok: true, value: decoded.value };
+    if (decoded.kind === 'unusable')
+      return failure(BAD_RESPONSE, response, null, `${endpoint}: ${decoded.reason}`);
+    errorBody = decoded.error;
+  } else if (json !== undefined) {
+    errorBody = decodeError(json);
+  }
+  const outcome = classify(response.status, errorBody);
+  if (outcome.kind === 'notFound') return { ok: true, value: notFound };
+  return failure(outcome, response, errorBody, endpoint);
+}
+
+function failure(
+  { code, retryable }: ErrorOutcome,
+  response: UpstreamResponse,
+  errorBody: FangErrorBody | null,
+  detail: string,
+): Verdict<never> {
+  const retryAfterSeconds = retryAfter(response.headers['retry-after']);
+  // The message is ours alone: Fang's msg could echo the request, key included.
+  return {
+    ok: false,
+    error: new UpstreamError(code, `${MESSAGES[code]} (${detail}, HTTP ${response.status})`, {
+      provider: 'FANG',
+      retryable,
+      upstreamCode: errorBody?.subCode ?? errorBody?.code ?? response.status,
+      httpStatus: response.status,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    }),
+  };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Delta-seconds only: an HTTP-date would need a clock, and a judge is pure. */
+function retryAfter(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number(value);
+}
+
+export const judgeSearch: Judge<RawSearchPage> = (response) =>
+  judge(response, decodeSearch, { houses: [], total: 0, hasNext: false }, 'item_search');
+
+export const judgeItem: Judge<RawHouse | null> = (response) => judge(response, decodeItem, null, 'item_get');

@@ -1,0 +1,85 @@
+import { findCity } from '../../domain/cities.js';
+import type { Amenity, Decoration, ListingType, SearchQuery, SearchSort } from '../../domain/listing.js';
+import { yuanToWan } from '../normalise.js';
+import type { SearchSupport } from '../provider.js';
+
+/** item_search answers at most this many houses per page. */
+export const FANG_MAX_PAGE_SIZE = 50;
+
+export const FANG_LISTING_TYPES: readonly ListingType[] = ['RESALE', 'NEW_HOME', 'RENTAL', 'COMMERCIAL'];
+
+export const HOUSE_TYPE_PARAM: Record<ListingType, string> = {
+  RESALE: 'second',
+  NEW_HOME: 'new',
+  RENTAL: 'rent',
+  COMMERCIAL: 'commercial',
+};
+
+/**
+ * THE sort mapping. `null` = leave sort_type out (Fang's own default order); `undefined` = Fang
+ * cannot sort this way, so the search says it ignores the sort. The seed names publish_time_desc,
+ * price_asc, area_desc and hot_desc; the opposite directions are assumed.
+ */
+const SORT_PARAM: Record<SearchSort, string | null | undefined> = {
+  RELEVANCE: null,
+  NEWEST: 'publish_time_desc',
+  PRICE_ASC: 'price_asc',
+  PRICE_DESC: 'price_desc',
+  AREA_ASC: 'area_asc',
+  AREA_DESC: 'area_desc',
+  UNIT_PRICE_ASC: undefined,
+  UNIT_PRICE_DESC: undefined,
+};
+
+const DECORATION_PARAM: Record<Decoration, string> = { FULL: 'full', SIMPLE: 'half', ROUGH: 'none' };
+const AMENITY_PARAM: Record<Amenity, string> = { METRO: 'metro', SCHOOL: 'school', HOSPITAL: 'hospital' };
+
+/** Fang's house_style codes stop at 5room, which means five bedrooms or more. */
+const MAX_STYLE_ROOMS = 5;
+
+export function fangSearchSupport(query: SearchQuery): SearchSupport {
+  const city = findCity(query.cityId);
+  const serves = FANG_LISTING_TYPES.includes(query.listingType) && !!city?.providers.includes('FANG');
+  const ignoredFilters: string[] = [];
+  if (query.bedrooms.some((n) => n < 1)) ignoredFilters.push('bedrooms');
+  if (SORT_PARAM[query.sort] === undefined) ignoredFilters.push('sort');
+  return { serves, ignoredFilters };
+}
+
+/** The business params of item_search (public params and sign are added by the client). */
+export function searchParams(query: SearchQuery, pageNum: number, pageSize: number): Record<string, string> {
+  const params: Record<string, string> = {
+    region: query.cityId,
+    house_type: HOUSE_TYPE_PARAM[query.listingType],
+    page_num: String(pageNum),
+    page_size: String(pageSize),
+  };
+  if (query.keyword?.trim()) params.q = query.keyword.trim();
+
+  const styles = [...new Set(query.bedrooms.filter((n) => n >= 1).map((n) => Math.min(n, MAX_STYLE_ROOMS)))];
+  if (styles.length > 0)
+    params.house_style = styles
+      .sort((a, b) => a - b)
+      .map((n) => `${n}room`)
+      .join(',');
+
+  // Sales are priced in 万 totals, rentals in yuan per month.
+  const price = (yuan: number) => formatNumber(query.listingType === 'RENTAL' ? yuan : yuanToWan(yuan));
+  if (query.priceMin !== null) params.price_min = price(query.priceMin);
+  if (query.priceMax !== null) params.price_max = price(query.priceMax);
+  if (query.areaMin !== null) params.area_min = formatNumber(query.areaMin);
+  if (query.areaMax !== null) params.area_max = formatNumber(query.areaMax);
+
+  if (query.decoration) params.decoration = DECORATION_PARAM[query.decoration];
+  const support = [...new Set(query.amenities)].map((a) => AMENITY_PARAM[a]);
+  if (support.length > 0) params.support = support.join(',');
+
+  const sort = SORT_PARAM[query.sort];
+  if (sort) params.sort_type = sort;
+  return params;
+}
+
+/** Plain decimal text without float noise (123.4567, not 123.45670000000001). */
+function formatNumber(n: number): string {
+  return String(Number(n.toFixed(6)));
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import type { SearchQuery } from '../../../src/domain/listing.js';
+import { fangSearchSupport, searchParams } from '../../../src/providers/fang/params.js';
+
+const base: SearchQuery = {
+  cityId: '110000',
+  keyword: null,
+  listingType: 'RESALE',
+  bedrooms: [],
+  priceMin: null,
+  priceMax: null,
+  areaMin: null,
+  areaMax: null,
+  decoration: null,
+  amenities: [],
+  sort: 'RELEVANCE',
+};
+
+describe('searchParams', () => {
+  it('sends only region, type and paging for a bare search (relevance = no sort_type)', () => {
+    expect(searchParams(base, 1, 50)).toEqual({
+      region: '110000',
+      house_type: 'second',
+      page_num: '1',
+      page_size: '50',
+    });
+  });
+
+  it('translates every filter of a resale search, prices in 万 with decimals kept', () => {
+    const params = searchParams(
+      {
+        ...base,
+        keyword: ' 望京 地铁 ',
+        bedrooms: [3, 2, 7, 5],
+        priceMin: 5_000_000,
+        priceMax: 12_345_678,
+        areaMin: 80.5,
+        areaMax: 150,
+        decoration: 'SIMPLE',
+        amenities: ['METRO', 'HOSPITAL', 'METRO'],
+        sort: 'NEWEST',
+      },
+      3,
+      20,
+    );
+    expect(params).toEqual({
+      region: '110000',
+      house_type: 'second',
+      page_num: '3',
+      page_size: '20',
+      q: '望京 地铁',
+      house_style: '2room,3room,5room',
+      price_min: '500',
+      price_max: '1234.5678',
+      area_min: '80.5',
+      area_max: '150',
+      decoration: 'half',
+      support: 'metro,hospital',
+      sort_type: 'publish_time_desc',
+    });
+  });
+
+  it('keeps rental prices in yuan per month', () => {
+    const params = searchParams({ ...base, listingType: 'RENTAL', priceMin: 3500, priceMax: 8000 }, 1, 50);
+    expect(params).toMatchObject({ house_type: 'rent', price_min: '3500', price_max: '8000' });
+  });
+
+  it.each([
+    ['NEW_HOME', 'new'],
+    ['COMMERCIAL', 'commercial'],
+  ] as const)('%s → house_type=%s', (listingType, houseType) => {
+    expect(searchParams({ ...base, listingType }, 1, 50).house_type).toBe(houseType);
+  });
+
+  it.each([
+    ['PRICE_ASC', 'price_asc'],
+    ['PRICE_DESC', 'price_desc'],
+    ['AREA_ASC', 'area_asc'],
+    ['AREA_DESC', 'area_desc'],
+    ['NEWEST', 'publish_time_desc'],
+    ['RELEVANCE', undefined],
+    ['UNIT_PRICE_ASC', undefined],
+    ['UNIT_PRICE_DESC', undefined],
+  ] as const)('sort %s → sort_type %s', (sort, expected) => {
+    expect(searchParams({ ...base, sort }, 1, 50).sort_type).toBe(expected);
+  });
+
+  it.each([
+    ['FULL', 'full'],
+    ['ROUGH', 'none'],
+  ] as const)('decoration %s → %s', (decoration, expected) => {
+    expect(searchParams({ ...base, decoration }, 1, 50).decoration).toBe(expected);
+  });
+});
+
+describe('fangSearchSupport', () => {
+  it('ignores unit-price sorts only', () => {
+    expect(fangSearchSupport({ ...base, sort: 'UNIT_PRICE_DESC' })).toEqual({
+      serves: true,
+      ignoredFilters: ['sort'],
+    });
+    expect(fangSearchSupport({ ...base, sort: 'PRICE_DESC', listingType: 'COMMERCIAL' })).toEqual({
+      serves: true,
+      ignoredFilters: [],
+    });
+  });
+
+  it('does not serve a city Fang is not configured for', () => {
+    expect(fangSearchSupport({ ...base, cityId: '999999' }).serves).toBe(false);
+  });
+});
