@@ -1,0 +1,166 @@
+import type { Judge, UpstreamResponse, Verdict } from '../../http/transport.js';
+import { UpstreamError, type UpstreamErrorCode } from '../errors.js';
+import {
+  appAnswerSchema,
+  communityPageSchema,
+  detailIdSchema,
+  envelopeSchema,
+  type RawPage,
+} from './decoder.js';
+
+/**
+ * Turns one Just One API answer into a value or a classified UpstreamError. The usage guide says
+ * every answer is HTTP 200 and the body's `code` decides; the newer spec also sends the same
+ * envelope with 4xx/5xx. So: an envelope is judged by its code whatever the status, a body
+ * without one by the status. Code 201 ("content not found") is an answer, not a failure.
+ */
+
+type Failure = { code: UpstreamErrorCode; retryable: boolean };
+type Outcome = 'ok' | 'notFound' | Failure;
+
+const AUTH: Failure = { code: 'UPSTREAM_AUTH_FAILED', retryable: false };
+const UNAVAILABLE: Failure = { code: 'UPSTREAM_UNAVAILABLE', retryable: true };
+const BAD_REQUEST: Failure = { code: 'UPSTREAM_BAD_REQUEST', retryable: false };
+const BAD_RESPONSE: Failure = { code: 'UPSTREAM_BAD_RESPONSE', retryable: false };
+
+/** Just One API's business codes (providers.md); anything else is an answer we cannot trust. */
+const BY_CODE: Record<number, Outcome> = {
+  0: 'ok',
+  100: AUTH, // invalid or inactive token
+  201: 'notFound',
+  300: AUTH, // API invalid: not enabled for this token
+  301: UNAVAILABLE, // collection failed, please retry
+  302: { code: 'UPSTREAM_RATE_LIMITED', retryable: true },
+  303: { code: 'UPSTREAM_QUOTA_EXHAUSTED', retryable: false }, // until tomorrow
+  400: BAD_REQUEST,
+  500: UNAVAILABLE,
+  600: AUTH, // permission denied
+  601: AUTH, // insufficient balance
+};
+
+export function classifyCode(code: number): Outcome {
+  return BY_CODE[code] ?? BAD_RESPONSE;
+}
+
+export function classifyStatus(status: number): Failure {
+  if (status === 401 || status === 403) return AUTH;
+  if (status === 429) return { code: 'UPSTREAM_RATE_LIMITED', retryable: true };
+  if (status === 400) return BAD_REQUEST;
+  if (status >= 500 && status <= 599) return UNAVAILABLE;
+  return BAD_RESPONSE;
+}
+
+const MESSAGES: Record<UpstreamErrorCode, string> = {
+  UPSTREAM_AUTH_FAILED: 'Beike (Just One API) rejected the token or the call',
+  UPSTREAM_RATE_LIMITED: 'Beike (Just One API) is rate limiting the calls',
+  UPSTREAM_QUOTA_EXHAUSTED: "Beike (Just One API)'s daily quota is exhausted",
+  UPSTREAM_UNAVAILABLE: 'Beike (Just One API) is unavailable',
+  UPSTREAM_BAD_RESPONSE: 'Beike (Just One API) answered with a body that cannot be used',
+  UPSTREAM_BAD_REQUEST: 'Beike (Just One API) rejected the request parameters',
+};
+
+/** What a successful envelope's `data` decodes to, or why it cannot be used. */
+type DataVerdict<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+function judge<T>(
+  response: UpstreamResponse,
+  endpoint: string,
+  decodeData: (data: unknown) => DataVerdict<T>,
+  notFound: T,
+): Verdict<T> {
+  const envelope = envelopeSchema.safeParse(parseJson(response.body));
+  if (!envelope.success) {
+    const is2xx = response.status >= 200 && response.status < 300;
+    const reason = is2xx ? 'no envelope' : 'error status';
+    return failure(is2xx ? BAD_RESPONSE : classifyStatus(response.status), response, endpoint, reason);
+  }
+  const { code, data } = envelope.data;
+  const outcome = classifyCode(code);
+  if (outcome === 'notFound') return { ok: true, value: notFound };
+  if (outcome !== 'ok') return failure(outcome, response, endpoint, `code ${code}`, code);
+  const decoded = decodeData(data);
+  if (decoded.ok) return decoded;
+  return failure(BAD_RESPONSE, response, endpoint, decoded.reason, code);
+}
+
+function failure(
+  { code, retryable }: Failure,
+  response: UpstreamResponse,
+  endpoint: string,
+  detail: string,
+  businessCode?: number,
+): Verdict<never> {
+  const retryAfterSeconds = retryAfter(response.headers['retry-after']);
+  // Our words only: Beike's `message` could echo the request, token included.
+  return {
+    ok: false,
+    error: new UpstreamError(code, `${MESSAGES[code]} (${endpoint}: ${detail}, HTTP ${response.status})`, {
+      provider: 'BEIKE',
+      retryable,
+      upstreamCode: businessCode ?? response.status,
+      httpStatus: response.status,
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    }),
+  };
+}
+
+function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Delta-seconds only (a judge is pure, an HTTP-date needs a clock; the transport reads those). */
+function retryAfter(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number(value);
+}
+
+/**
+ * The detail's `data`, left whole for the decoder (which records drift in a DecodeReport); only a
+ * missing listing id makes it unusable.
+ */
+export const judgeDetail: Judge<unknown> = (response) =>
+  judge(
+    response,
+    'detail',
+    (data) =>
+      detailIdSchema.safeParse(data).success
+        ? { ok: true, value: data }
+        : { ok: false, reason: 'no basicInfo.houseCode' },
+    null,
+  );
+
+const EMPTY_PAGE: RawPage = { items: [], hasMore: false, total: 0 };
+
+export const judgeResaleList: Judge<RawPage> = (response) =>
+  judge(
+    response,
+    'search',
+    (data) => {
+      const answer = appAnswerSchema.safeParse(data);
+      if (!answer.success) return { ok: false, reason: 'unexpected app answer' };
+      if (answer.data.errno !== 0) return { ok: false, reason: `app errno ${answer.data.errno}` };
+      const page = answer.data.data;
+      return { ok: true, value: { items: page.list, hasMore: page.hasMoreData, total: page.totalCount } };
+    },
+    EMPTY_PAGE,
+  );
+
+export const judgeCommunityList: Judge<RawPage> = (response) =>
+  judge(
+    response,
+    'communities',
+    (data) => {
+      const page = communityPageSchema.safeParse(data);
+      if (!page.success) return { ok: false, reason: 'unexpected community page' };
+      return {
+        ok: true,
+        value: { items: page.data.list, hasMore: page.data.has_more_data, total: page.data.total_count },
+      };
+    },
+    EMPTY_PAGE,
+  );
