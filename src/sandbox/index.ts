@@ -1,0 +1,131 @@
+import { randomBytes } from 'node:crypto';
+import { createBeikeApi } from './beike/api.js';
+import { DEFAULT_SEED, generateData } from './data/generate.js';
+import type { SandboxData } from './data/records.js';
+import { createFangApi } from './fang/api.js';
+import { CallLog } from './server/calls.js';
+import { controlHandler } from './server/controls.js';
+import { FaultBook } from './server/faults.js';
+import { type RunningServer, type SharedState, startProviderServer } from './server/http.js';
+import { CallLimits } from './server/limits.js';
+import type { CallFilter, CallRecord, FaultRule, SandboxCredentials, SandboxOptions } from './types.js';
+
+/**
+ * A faithful simulated copy of both upstreams (Beike through Just One API, and Fang), as real
+ * HTTP servers on loopback. The gateway reaches it through its ordinary adapters: nothing here is
+ * known to them but the base URLs and credentials.
+ */
+
+export { BEIKE_PATHS } from './beike/api.js';
+export type {
+  BeikeAgentRecord,
+  BeikeCommunityRecord,
+  BeikeListingRecord,
+  FangAgentRecord,
+  FangHouseRecord,
+  FangHouseType,
+  SandboxData,
+} from './data/records.js';
+export { FANG_PATHS } from './fang/api.js';
+export type {
+  CallFilter,
+  CallRecord,
+  Fault,
+  FaultRule,
+  SandboxCredentials,
+  SandboxOptions,
+  SandboxProvider,
+} from './types.js';
+export { DEFAULT_SEED };
+
+export interface Sandbox {
+  /** e.g. http://127.0.0.1:40123 (paths /api/beike/...) */
+  readonly beikeUrl: string;
+  /** e.g. http://127.0.0.1:40124 (paths /fang/item_search, /fang/item_get) */
+  readonly fangUrl: string;
+  readonly credentials: SandboxCredentials;
+  /** The generated records, for tests to compute expected answers independently. */
+  readonly data: SandboxData;
+  readonly faults: { add(rule: FaultRule): void; clear(): void };
+  readonly calls: { count(filter?: CallFilter): number; list(): CallRecord[]; reset(): void };
+  setLatency(ms: number): void;
+  /** Prompt even with hung sockets open. */
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const data = generateData(options.seed ?? DEFAULT_SEED, options.scale ?? 1);
+  const credentials: SandboxCredentials = {
+    beikeToken: options.credentials?.beikeToken ?? `sbx-${randomBytes(16).toString('hex')}`,
+    fangKey: options.credentials?.fangKey ?? `sbx-${randomBytes(8).toString('hex')}`,
+    fangSecret: options.credentials?.fangSecret ?? randomBytes(16).toString('hex'),
+  };
+  const closing = new AbortController();
+  const state: SharedState = {
+    faults: new FaultBook(),
+    calls: new CallLog(),
+    latencyMs: checkLatency(options.latencyMs ?? 0),
+    closing: closing.signal,
+  };
+  const limits = (provider: 'beike' | 'fang') =>
+    new CallLimits(options.rateLimitPerSecond?.[provider], options.dailyQuota?.[provider]);
+  const beikeApi = createBeikeApi(data, credentials.beikeToken, limits('beike'));
+  const fangApi = createFangApi(data, credentials.fangKey, credentials.fangSecret, limits('fang'));
+  const host = options.host ?? '127.0.0.1';
+
+  const servers: RunningServer[] = [];
+  const closeAll = async () => {
+    closing.abort();
+    await Promise.all(servers.map((s) => s.close()));
+  };
+  try {
+    servers.push(
+      await startProviderServer(
+        beikeApi,
+        state,
+        host,
+        options.ports?.beike ?? 0,
+        controlHandler('beike', state),
+      ),
+    );
+    servers.push(
+      await startProviderServer(
+        fangApi,
+        state,
+        host,
+        options.ports?.fang ?? 0,
+        controlHandler('fang', state),
+      ),
+    );
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+  const [beike, fang] = servers as [RunningServer, RunningServer];
+
+  let closed: Promise<void> | null = null;
+  return {
+    beikeUrl: beike.url,
+    fangUrl: fang.url,
+    credentials,
+    data,
+    faults: { add: (rule) => state.faults.add(rule), clear: () => state.faults.clear() },
+    calls: {
+      count: (filter) => state.calls.count(filter),
+      list: () => state.calls.list(),
+      reset: () => state.calls.reset(),
+    },
+    setLatency(ms) {
+      state.latencyMs = checkLatency(ms);
+    },
+    close() {
+      closed ??= closeAll();
+      return closed;
+    },
+  };
+}
+
+function checkLatency(ms: number): number {
+  if (!Number.isInteger(ms) || ms < 0) throw new Error('sandbox latency must be a whole number of ms >= 0');
+  return ms;
+}

@@ -1,0 +1,75 @@
+/** The sandbox's public control types (re-exported by index.ts). */
+
+export type SandboxProvider = 'beike' | 'fang';
+
+export interface SandboxCredentials {
+  beikeToken: string;
+  fangKey: string;
+  fangSecret: string;
+}
+
+export interface SandboxOptions {
+  /** PRNG seed, default 20241105; same seed => same data, byte for byte. */
+  seed?: number;
+  /** Multiplies listing counts (default 1); scale 40 ≈ 115k listings. */
+  scale?: number;
+  /** Added before every answer, default 0. */
+  latencyMs?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Default 0 (the OS chooses); fixed ports are for running the sandbox out of process. */
+  ports?: { beike?: number; fang?: number };
+  /** Default: random (crypto) values. */
+  credentials?: Partial<SandboxCredentials>;
+  /** The provider's own limit: Beike code 302, Fang HTTP 403 rate_limited. */
+  rateLimitPerSecond?: { beike?: number; fang?: number };
+  /** Per China calendar day: Beike code 303, Fang HTTP 403 quota_exceeded. */
+  dailyQuota?: { beike?: number; fang?: number };
+}
+
+export interface CallFilter {
+  provider?: SandboxProvider;
+  path?: string;
+  id?: string;
+}
+
+/** id = houseCode / house_id for detail calls, null otherwise. Never holds credentials. */
+export interface CallRecord {
+  provider: SandboxProvider;
+  path: string;
+  id: string | null;
+  at: number;
+}
+
+export interface FaultRule {
+  provider: SandboxProvider;
+  /** e.g. '/api/beike/ershoufang/detail/v1'; absent = any path. */
+  path?: string;
+  /** houseCode / house_id; absent = any. */
+  id?: string;
+  /** How many matching calls it applies to; default unlimited. */
+  times?: number;
+  fault: Fault;
+}
+
+export type Fault =
+  /** Accept, never answer (until the client gives up or close()). */
+  | { kind: 'timeout' }
+  /** Destroy the socket without answering. */
+  | { kind: 'reset' }
+  /** Headers, then the real body trickled in small chunks. */
+  | { kind: 'slowBody'; chunkDelayMs: number }
+  /** The real answer, late. */
+  | { kind: 'delay'; ms: number }
+  /** e.g. 500/502/503/504 with a provider-typical body (Beike: envelope code 500; Fang: error_response). */
+  | { kind: 'status'; status: number }
+  /** Beike: envelope {code, message, data:null}; Fang: error_response {code, msg, sub_code}. */
+  | { kind: 'businessCode'; code: number | string; httpStatus?: number }
+  /** 200 with truncated JSON. */
+  | { kind: 'malformedJson' }
+  /** 502 with an nginx-like HTML error page. */
+  | { kind: 'html' }
+  /** 200 with a valid-looking JSON body of that size. */
+  | { kind: 'hugeBody'; bytes: number }
+  /** A valid envelope whose fields have wrong types, ids intact. */
+  | { kind: 'wrongTypes' };
