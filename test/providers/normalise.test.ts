@@ -61,7 +61,12 @@ describe('small parsers', () => {
   });
   it('reads layouts', () => {
     expect(parseLayout('1室1厅')).toEqual({ bedrooms: 1, livingRooms: 1, bathrooms: null, text: '1室1厅' });
-    expect(parseLayout('3室2厅2卫')).toEqual({ bedrooms: 3, livingRooms: 2, bathrooms: 2, text: '3室2厅2卫' });
+    expect(parseLayout('3室2厅2卫')).toEqual({
+      bedrooms: 3,
+      livingRooms: 2,
+      bathrooms: 2,
+      text: '3室2厅2卫',
+    });
     expect(parseLayout('别墅')).toBeNull();
   });
   it('reads dates and rejects impossible ones', () => {
@@ -84,6 +89,10 @@ describe('small parsers', () => {
       district: '顺义区',
       subdistrict: '后沙峪',
     });
-    expect(parseCommunityText('望京西园（朝阳）')).toEqual({ name: '望京西园', district: '朝阳', subdistrict: null });
+    expect(parseCommunityText('望京西园（朝阳）')).toEqual({
+      name: '望京西园',
+      district: '朝阳',
+      subdistrict: null,
+    });
   });
 });

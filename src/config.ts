@@ -1,0 +1,185 @@
+import { z } from 'zod';
+
+/**
+ * Configuration comes from the environment, parsed once at start-up. The variable names are a
+ * public contract (README, Configuration).
+ */
+
+const flag = z
+  .enum(['1', 'true', 'yes', 'on', '0', 'false', 'no', 'off', ''], {
+    error: 'must be 1/true/yes/on or 0/false/no/off',
+  })
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const positive = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'must be a positive number')
+  .transform(Number)
+  .pipe(z.number().positive('must be a positive number'));
+
+const httpUrl = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const secret = z.string().trim().min(1, 'must not be empty').optional();
+
+const envSchema = z.object({
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: flag.optional(),
+
+  SANDBOX: flag.optional(),
+  SANDBOX_SEED: int(0, 2 ** 31 - 1).default(20241105),
+  SANDBOX_LATENCY_MS: int(0, 60_000).default(0),
+
+  BEIKE_TOKEN: secret,
+  BEIKE_BASE_URL: httpUrl.default('https://api.justoneapi.com'),
+  BEIKE_TIMEOUT_MS: int(100, 600_000).default(60_000),
+  BEIKE_DEADLINE_MS: int(100, 900_000).default(90_000),
+  BEIKE_RATE_PER_SECOND: positive.default(5),
+  BEIKE_DAILY_BUDGET: int(0, 100_000_000).default(10_000),
+
+  FANG_KEY: secret,
+  FANG_SECRET: secret,
+  FANG_BASE_URL: httpUrl.default('https://api.fang.com'),
+  FANG_TIMEOUT_MS: int(100, 600_000).default(15_000),
+  FANG_DEADLINE_MS: int(100, 900_000).default(30_000),
+  FANG_RATE_PER_SECOND: positive.default(5),
+  FANG_DAILY_BUDGET: int(0, 100_000_000).default(1_000),
+  FANG_PAGE_SIZE: int(1, 50).default(50),
+
+  RETRY_MAX_ATTEMPTS: int(1, 10).default(3),
+  RETRY_BASE_DELAY_MS: int(0, 60_000).default(1_000),
+  RETRY_MAX_DELAY_MS: int(0, 300_000).default(8_000),
+  CIRCUIT_FAILURE_THRESHOLD: int(1, 1_000).default(5),
+  CIRCUIT_OPEN_MS: int(100, 3_600_000).default(30_000),
+  UPSTREAM_CONNECTIONS: int(1, 256).default(16),
+  UPSTREAM_MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
+
+  CACHE_LIST_TTL_SECONDS: int(0, 86_400).default(1_800),
+  CACHE_DETAIL_TTL_SECONDS: int(0, 86_400).default(600),
+  CACHE_STALE_IF_ERROR_SECONDS: int(0, 604_800).default(3_600),
+  CACHE_MAX_ENTRIES: int(1, 10_000_000).default(20_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface ProviderSettings {
+  baseUrl: string;
+  timeoutMs: number;
+  deadlineMs: number;
+  ratePerSecond: number;
+  dailyBudget: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  production: boolean;
+  log: { level: string; pretty: boolean };
+  /** In sandbox mode the gateway runs against the embedded simulated providers. */
+  sandbox: { enabled: boolean; seed: number; latencyMs: number };
+  beike: (ProviderSettings & { token: string | undefined }) | null;
+  fang: (ProviderSettings & { key: string | undefined; secret: string | undefined; pageSize: number }) | null;
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  circuit: { failureThreshold: number; openMs: number };
+  connections: number;
+  maxBodyBytes: number;
+  cache: { listTtlMs: number; detailTtlMs: number; staleIfErrorMs: number; maxEntries: number };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Throws ConfigError with one readable line naming the variable. Values are never echoed: some of
+ * these variables are secrets.
+ */
+export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.shape).flatMap((name) => {
+      const value = environment[name];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const reason =
+      issue?.code === 'invalid_value' && !issue.message.startsWith('must')
+        ? `must be one of ${issue.values.join(', ')}`
+        : issue?.message;
+    throw new ConfigError(`${name} ${reason ?? 'is invalid'}`);
+  }
+  const env = parsed.data;
+  if (Boolean(env.FANG_KEY) !== Boolean(env.FANG_SECRET)) {
+    throw new ConfigError(
+      'FANG_KEY and FANG_SECRET must be set together (the secret signs every Fang request)',
+    );
+  }
+  const hasCredentials = Boolean(env.BEIKE_TOKEN || env.FANG_KEY);
+  const sandbox = env.SANDBOX ?? !hasCredentials;
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    production: env.NODE_ENV === 'production',
+    log: {
+      level: env.LOG_LEVEL,
+      pretty: env.LOG_PRETTY ?? (env.NODE_ENV === 'development' && process.stdout.isTTY),
+    },
+    sandbox: { enabled: sandbox, seed: env.SANDBOX_SEED, latencyMs: env.SANDBOX_LATENCY_MS },
+    beike:
+      sandbox || env.BEIKE_TOKEN
+        ? {
+            token: env.BEIKE_TOKEN,
+            baseUrl: env.BEIKE_BASE_URL,
+            timeoutMs: env.BEIKE_TIMEOUT_MS,
+            deadlineMs: env.BEIKE_DEADLINE_MS,
+            ratePerSecond: env.BEIKE_RATE_PER_SECOND,
+            dailyBudget: env.BEIKE_DAILY_BUDGET,
+          }
+        : null,
+    fang:
+      sandbox || env.FANG_KEY
+        ? {
+            key: env.FANG_KEY,
+            secret: env.FANG_SECRET,
+            baseUrl: env.FANG_BASE_URL,
+            timeoutMs: env.FANG_TIMEOUT_MS,
+            deadlineMs: env.FANG_DEADLINE_MS,
+            ratePerSecond: env.FANG_RATE_PER_SECOND,
+            dailyBudget: env.FANG_DAILY_BUDGET,
+            pageSize: env.FANG_PAGE_SIZE,
+          }
+        : null,
+    retry: {
+      maxAttempts: env.RETRY_MAX_ATTEMPTS,
+      baseDelayMs: env.RETRY_BASE_DELAY_MS,
+      maxDelayMs: env.RETRY_MAX_DELAY_MS,
+    },
+    circuit: { failureThreshold: env.CIRCUIT_FAILURE_THRESHOLD, openMs: env.CIRCUIT_OPEN_MS },
+    connections: env.UPSTREAM_CONNECTIONS,
+    maxBodyBytes: env.UPSTREAM_MAX_BODY_BYTES,
+    cache: {
+      listTtlMs: env.CACHE_LIST_TTL_SECONDS * 1000,
+      detailTtlMs: env.CACHE_DETAIL_TTL_SECONDS * 1000,
+      staleIfErrorMs: env.CACHE_STALE_IF_ERROR_SECONDS * 1000,
+      maxEntries: env.CACHE_MAX_ENTRIES,
+    },
+  };
+}

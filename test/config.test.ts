@@ -1,0 +1,63 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function startWith(env: Record<string, string>) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+  return { status: result.status, stderr: result.stderr, stdout: result.stdout };
+}
+
+describe('configuration', () => {
+  it.each([
+    [{ PORT: 'abc' }, /^listing-graph: configuration error: PORT must be a whole number from 0 to 65535\n$/],
+    [
+      { BEIKE_BASE_URL: 'ftp://example' },
+      /^listing-graph: configuration error: BEIKE_BASE_URL must be an http\(s\) URL\n$/,
+    ],
+    [
+      { SANDBOX: 'maybe' },
+      /^listing-graph: configuration error: SANDBOX must be 1\/true\/yes\/on or 0\/false\/no\/off\n$/,
+    ],
+  ])('a bad value stops start-up with one readable line and exit code 1 (%j)', (env, line) => {
+    const result = startWith(env);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(line);
+    expect(result.stdout).toBe('');
+  });
+
+  it('never echoes a secret value in its message', () => {
+    const secret = 'sk-very-secret-value';
+    expect(() => loadConfig({ FANG_SECRET: secret })).toThrow(ConfigError);
+    try {
+      loadConfig({ FANG_SECRET: secret });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(secret);
+      expect((error as Error).message).toContain('FANG_KEY');
+    }
+  });
+
+  it('chooses sandbox mode without credentials, live mode with them', () => {
+    expect(loadConfig({}).sandbox.enabled).toBe(true);
+    const live = loadConfig({ BEIKE_TOKEN: 't' });
+    expect(live.sandbox.enabled).toBe(false);
+    expect(live.beike?.token).toBe('t');
+    expect(live.fang).toBeNull();
+    expect(loadConfig({ BEIKE_TOKEN: 't', SANDBOX: 'true' }).sandbox.enabled).toBe(true);
+  });
+
+  it('has the documented defaults', () => {
+    const config = loadConfig({ BEIKE_TOKEN: 't', FANG_KEY: 'k', FANG_SECRET: 's' });
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      beike: { baseUrl: 'https://api.justoneapi.com', timeoutMs: 60_000 },
+      fang: { baseUrl: 'https://api.fang.com', timeoutMs: 15_000 },
+      retry: { maxAttempts: 3, baseDelayMs: 1_000 },
+      cache: { listTtlMs: 1_800_000, detailTtlMs: 600_000 },
+    });
+  });
+});
