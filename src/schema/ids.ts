@@ -1,0 +1,47 @@
+import { PROVIDERS, type ProviderName } from '../domain/listing.js';
+import type { ListingKey } from '../loaders/listing-store.js';
+import { badUserInput } from './errors.js';
+
+/**
+ * Global ids are base64url("Type:local id"). A listing's local id is PROVIDER:cityId:sourceId;
+ * cityId is empty for providers whose ids are unique across cities (Fang).
+ */
+
+const CITY_SCOPED: ReadonlySet<ProviderName> = new Set(['BEIKE']);
+const SOURCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function encodeGlobalId(typename: string, localId: string | number | bigint): string {
+  return Buffer.from(`${typename}:${localId}`).toString('base64url');
+}
+
+export function decodeGlobalId(globalId: string): { typename: string; id: string } {
+  const text = /^[A-Za-z0-9_-]{1,400}={0,2}$/.test(globalId)
+    ? Buffer.from(globalId, 'base64url').toString('utf8')
+    : '';
+  const colon = text.indexOf(':');
+  const typename = text.slice(0, colon);
+  if (colon < 1 || !/^[A-Z][A-Za-z]*$/.test(typename)) throw badUserInput('id', 'is not a valid id');
+  return { typename, id: text.slice(colon + 1) };
+}
+
+export function listingLocalId(key: ListingKey): string {
+  return `${key.provider}:${CITY_SCOPED.has(key.provider) ? (key.cityId ?? '') : ''}:${key.sourceId}`;
+}
+
+export function parseListingLocalId(localId: string): ListingKey {
+  const [provider, cityId, sourceId, ...rest] = localId.split(':');
+  if (
+    rest.length > 0 ||
+    !PROVIDERS.includes(provider as ProviderName) ||
+    !sourceId ||
+    !SOURCE_ID.test(sourceId) ||
+    (CITY_SCOPED.has(provider as ProviderName) ? !/^\d{6}$/.test(cityId ?? '') : cityId !== '')
+  ) {
+    throw badUserInput('id', 'is not a valid listing id');
+  }
+  return { provider: provider as ProviderName, cityId: cityId || null, sourceId };
+}
+
+export function isValidSourceId(sourceId: string): boolean {
+  return SOURCE_ID.test(sourceId);
+}

@@ -1,0 +1,251 @@
+import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
+import { findCity } from '../../domain/cities.js';
+import type { Listing, ListingField } from '../../domain/listing.js';
+import { isUpstreamError } from '../../providers/errors.js';
+import { builder } from '../builder.js';
+import type { GraphQLContext } from '../context.js';
+import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
+import { isValidSourceId, listingLocalId, parseListingLocalId } from '../ids.js';
+import { AgentNode } from './agent.js';
+import { CommunityType } from './community.js';
+import { AmenityEnum, DecorationEnum, ListingTypeEnum, OrientationEnum, ProviderEnum } from './enums.js';
+import { FloorType, GeoPointType, LayoutType, PhotoType } from './objects.js';
+
+/**
+ * A Listing is either a search stub or a detail. A field the stub does not carry is read from
+ * the detail through the per-request DataLoader, which sits on the shared detail cache: a query
+ * that selects only stub fields costs no detail call, and a listing's detail is read once.
+ */
+export const ListingNode = builder.loadableNode('Listing', {
+  description: 'A home offered for sale or rent, normalised: money in yuan, areas in m², dates ISO-8601.',
+  id: { resolve: (listing) => listingLocalId(listing) },
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'listingType' in value,
+  load: (ids: string[], ctx: GraphQLContext) =>
+    Promise.all(ids.map((id) => loadDetail(id, ctx))) as Promise<Listing[]>,
+  fields: (t) => ({
+    provider: t.expose('provider', { type: ProviderEnum, description: 'Where the listing comes from.' }),
+    sourceId: t.exposeString('sourceId', {
+      description: "The provider's id (Beike houseCode, Fang house_id).",
+    }),
+    cityId: t.string({
+      nullable: true,
+      description: 'GB/T 2260 city code, e.g. "110000".',
+      resolve: detailField('cityId'),
+    }),
+    listingType: t.field({
+      type: ListingTypeEnum,
+      description: 'What is offered.',
+      resolve: detailField('listingType'),
+    }),
+    title: t.string({ description: "The provider's title.", resolve: detailField('title') }),
+    url: t.string({
+      nullable: true,
+      description: "The listing's page on the provider's site.",
+      resolve: detailField('url'),
+    }),
+    totalPrice: t.float({
+      nullable: true,
+      description: 'Asking price, yuan; null for rentals.',
+      resolve: detailField('totalPrice'),
+    }),
+    unitPrice: t.float({
+      nullable: true,
+      description: 'Asking price per m², yuan/m².',
+      resolve: detailField('unitPrice'),
+    }),
+    monthlyRent: t.float({
+      nullable: true,
+      description: 'Rent, yuan per month; rentals only.',
+      resolve: detailField('monthlyRent'),
+    }),
+    area: t.float({
+      nullable: true,
+      description: 'Floor area (建筑面积), m².',
+      resolve: detailField('area'),
+    }),
+    layout: t.field({
+      type: LayoutType,
+      nullable: true,
+      description: 'Rooms.',
+      resolve: detailField('layout'),
+    }),
+    floor: t.field({
+      type: FloorType,
+      nullable: true,
+      description: 'Floor and building height.',
+      resolve: detailField('floor'),
+    }),
+    orientations: t.field({
+      type: [OrientationEnum],
+      description: 'Directions the main rooms face; "南北" gives SOUTH and NORTH.',
+      resolve: detailField('orientations'),
+    }),
+    decoration: t.field({
+      type: DecorationEnum,
+      nullable: true,
+      description: 'Interior.',
+      resolve: detailField('decoration'),
+    }),
+    hasElevator: t.boolean({
+      nullable: true,
+      description: 'Whether the building has a lift.',
+      resolve: detailField('hasElevator'),
+    }),
+    builtYear: t.int({
+      nullable: true,
+      description: 'Year the building was completed.',
+      resolve: detailField('builtYear'),
+    }),
+    listedAt: t.field({
+      type: 'Date',
+      nullable: true,
+      description: 'Date first listed (挂牌), ISO-8601.',
+      resolve: detailField('listedAt'),
+    }),
+    tags: t.stringList({
+      description: "The provider's tags (满五年, 随时可看…).",
+      resolve: detailField('tags'),
+    }),
+    amenities: t.field({
+      type: [AmenityEnum],
+      description: 'What is nearby, where the provider says.',
+      resolve: detailField('amenities'),
+    }),
+    photos: t.field({
+      type: [PhotoType],
+      description: 'Pictures, floor plans flagged.',
+      resolve: detailField('photos'),
+    }),
+    community: t.field({
+      type: CommunityType,
+      nullable: true,
+      description: 'The community (小区).',
+      resolve: detailField('community', (c, l) => c && { ...c, provider: l.provider, cityId: l.cityId }),
+    }),
+    agent: t.field({
+      type: AgentNode,
+      nullable: true,
+      description: 'The agent handling it.',
+      resolve: detailField('agent'),
+    }),
+    downPayment: t.float({
+      nullable: true,
+      description: 'Down payment estimate (首付), yuan, as the provider computes it.',
+      resolve: detailField('downPayment'),
+    }),
+    monthlyPayment: t.float({
+      nullable: true,
+      description: 'Monthly mortgage payment estimate (月供), yuan.',
+      resolve: detailField('monthlyPayment'),
+    }),
+    address: t.string({ nullable: true, description: 'Street address.', resolve: detailField('address') }),
+    location: t.field({
+      type: GeoPointType,
+      nullable: true,
+      description: 'Position.',
+      resolve: detailField('location'),
+    }),
+    description: t.string({
+      nullable: true,
+      description: "The provider's description text.",
+      resolve: detailField('description'),
+    }),
+    isActive: t.boolean({
+      nullable: true,
+      description: 'false when withdrawn, sold or let.',
+      resolve: detailField('isActive'),
+    }),
+    fetchedAt: t.field({
+      type: 'DateTime',
+      description: 'When this was read from the provider.',
+      resolve: (l) => l.fetchedAt,
+    }),
+  }),
+});
+
+async function loadDetail(localId: string, ctx: GraphQLContext): Promise<Listing | null | Error> {
+  const key = parseListingLocalId(localId);
+  if (!ctx.store.provider(key.provider)) return providerNotConfigured(key.provider);
+  try {
+    const result = await ctx.store.detail(key);
+    if (result.source === 'stale') {
+      ctx.notices.push({
+        code: 'STALE_DATA',
+        provider: key.provider,
+        message: `${key.provider} failed; listing ${key.sourceId} is served from cache as of ${new Date(result.storedAt).toISOString()}`,
+      });
+    }
+    return result.value;
+  } catch (error) {
+    return isUpstreamError(error) ? upstreamGraphQLError(error) : (error as Error);
+  }
+}
+
+/** Whether a stub can answer a field by itself. Objects and lists need the detail unless declared. */
+function stubCarries(listing: Listing, field: ListingField, ctx: GraphQLContext): boolean {
+  if (listing.isDetail) return true;
+  if (ctx.store.provider(listing.provider)?.stubFields.has(field)) return true;
+  const value = listing[field];
+  return value !== null && typeof value !== 'object';
+}
+
+function detailField<F extends ListingField, R = Listing[F]>(
+  field: F,
+  map: (value: Listing[F], listing: Listing) => R = (value) => value as unknown as R,
+) {
+  return (listing: Listing, _args: object, ctx: GraphQLContext, info: GraphQLResolveInfo): R | Promise<R> => {
+    if (stubCarries(listing, field, ctx)) return map(listing[field], listing);
+    const id = listingLocalId(listing);
+    return ListingNode.getDataloader(ctx)
+      .load(id)
+      .then(
+        (detail) => map((detail ?? listing)[field], detail ?? listing),
+        (error: unknown) => {
+          // One error per listing, at the first field that needed the detail; the stub's value stands.
+          if (!ctx.partialErrors.some((e) => e.extensions.listingId === id)) {
+            const reported = errorAt(error, info);
+            reported.extensions.listingId = id;
+            ctx.partialErrors.push(reported);
+          }
+          return map(listing[field], listing);
+        },
+      );
+  };
+}
+
+/** The loader's error again, placed at the field that needed the detail. */
+function errorAt(error: unknown, info: GraphQLResolveInfo): GraphQLError {
+  const path = responsePathAsArray(info.path);
+  if (error instanceof GraphQLError)
+    return new GraphQLError(error.message, { path, extensions: { ...error.extensions } });
+  return new GraphQLError('Unexpected error.', { path, extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+builder.queryField('listing', (t) =>
+  t.field({
+    type: ListingNode,
+    nullable: true,
+    description:
+      'One listing by its provider id, with full detail; null when the provider has no such listing.',
+    args: {
+      provider: t.arg({ type: ProviderEnum, required: true, description: 'Where the listing is.' }),
+      sourceId: t.arg.string({
+        required: true,
+        description: "The provider's id (Beike houseCode, Fang house_id).",
+      }),
+      cityId: t.arg.string({ description: 'GB/T 2260 city code; required for BEIKE.' }),
+    },
+    resolve: async (_root, { provider, sourceId, cityId }, ctx) => {
+      if (!isValidSourceId(sourceId)) throw badUserInput('sourceId', 'is not a valid listing id');
+      if (cityId != null && !findCity(cityId))
+        throw badUserInput('cityId', `unknown city ${JSON.stringify(cityId)}`);
+      if (provider === 'BEIKE' && cityId == null)
+        throw badUserInput('cityId', 'is required for BEIKE listings');
+      if (!ctx.store.provider(provider)) throw providerNotConfigured(provider);
+      const detail = await ListingNode.getDataloader(ctx).load(
+        listingLocalId({ provider, sourceId, cityId: cityId ?? null }),
+      );
+      return detail ?? null;
+    },
+  }),
+);

@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { PROVIDERS, type ProviderName } from '../domain/listing.js';
+
+/**
+ * A merged-search cursor: how many listings of each provider's own order have been consumed, and
+ * a fingerprint of the search it belongs to. Opaque to clients (base64url JSON).
+ */
+export interface SearchCursor {
+  fingerprint: string;
+  offsets: Partial<Record<ProviderName, number>>;
+}
+
+const wire = z.strictObject({
+  v: z.literal(1),
+  f: z.string().max(64),
+  o: z.partialRecord(z.enum(PROVIDERS), z.number().int().min(0).max(1_000_000)),
+});
+
+export class CursorError extends Error {
+  override readonly name = 'CursorError';
+}
+
+export function encodeCursor(cursor: SearchCursor): string {
+  return Buffer.from(JSON.stringify({ v: 1, f: cursor.fingerprint, o: cursor.offsets })).toString(
+    'base64url',
+  );
+}
+
+/** Throws CursorError for anything that is not a cursor of this very search. */
+export function decodeCursor(text: string, fingerprint: string): SearchCursor {
+  if (text.length > 512 || !/^[A-Za-z0-9_-]+$/.test(text)) throw new CursorError('is not a cursor');
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    throw new CursorError('is not a cursor');
+  }
+  const parsed = wire.safeParse(json);
+  if (!parsed.success) throw new CursorError('is not a cursor');
+  if (parsed.data.f !== fingerprint) {
+    throw new CursorError('belongs to a different search (filter, sort or providers changed)');
+  }
+  return { fingerprint, offsets: parsed.data.o };
+}
+
+/** A short digest of whatever defines the result order; cursors only work within it. */
+export function fingerprintOf(canonicalSearch: string): string {
+  return createHash('sha256').update(canonicalSearch).digest('base64url').slice(0, 16);
+}
