@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CitiesDocument, CommunitiesDocument } from '../generated/graphql.js';
-import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
+import { CitiesDocument, CommunitiesDocument, type CommunitiesQuery } from '../generated/graphql.js';
+import { dataOf, type GraphQLResponse, startGateway, type TestGateway } from '../support/gateway.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
