@@ -25,9 +25,12 @@ describe('cities, communities and GraphiQL', () => {
     const seen: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < 20; i++) {
-      const { communities } = dataOf(
-        await gw.query(CommunitiesDocument, { cityId: '310000', first: 7, after }),
-      );
+      const response: GraphQLResponse<CommunitiesQuery> = await gw.query(CommunitiesDocument, {
+        cityId: '310000',
+        first: 7,
+        after,
+      });
+      const { communities } = dataOf(response);
       expect(communities.totalCount).toBe(expected.length);
       for (const { node } of communities.edges) {
         seen.push(node.sourceId as string);
