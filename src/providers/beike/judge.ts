@@ -1,5 +1,6 @@
 import type { Judge, UpstreamResponse, Verdict } from '../../http/transport.js';
 import { UpstreamError, type UpstreamErrorCode } from '../errors.js';
+import { parseJson, retryAfterSeconds as retryAfterOf } from '../judging.js';
 import {
   appAnswerSchema,
   communityPageSchema,
@@ -90,7 +91,7 @@ function failure(
   detail: string,
   businessCode?: number,
 ): Verdict<never> {
-  const retryAfterSeconds = retryAfter(response.headers['retry-after']);
+  const retryAfterSeconds = retryAfterOf(response);
   // Our words only: Beike's `message` could echo the request, token included.
   return {
     ok: false,
@@ -102,21 +103,6 @@ function failure(
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     }),
   };
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Delta-seconds only (a judge is pure, an HTTP-date needs a clock; the transport reads those). */
-function retryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value || !/^\s*\d+\s*$/.test(value)) return undefined;
-  return Number(value);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Judge, UpstreamResponse, Verdict } from '../../http/transport.js';
 import { UpstreamError, type UpstreamErrorCode } from '../errors.js';
+import { parseJson, retryAfterSeconds as retryAfterOf } from '../judging.js';
 import {
   type Decoded,
   decodeError,
@@ -111,7 +112,7 @@ function failure(
   errorBody: FangErrorBody | null,
   detail: string,
 ): Verdict<never> {
-  const retryAfterSeconds = retryAfter(response.headers['retry-after']);
+  const retryAfterSeconds = retryAfterOf(response);
   // The message is ours alone: Fang's msg could echo the request, key included.
   return {
     ok: false,
@@ -123,21 +124,6 @@ function failure(
       ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     }),
   };
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Delta-seconds only: an HTTP-date would need a clock, and a judge is pure. */
-function retryAfter(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value || !/^\s*\d+\s*$/.test(value)) return undefined;
-  return Number(value);
 }
 
 export const judgeSearch: Judge<RawSearchPage> = (response) =>

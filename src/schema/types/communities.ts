@@ -3,9 +3,10 @@ import { findCity } from '../../domain/cities.js';
 import type { ProviderName } from '../../domain/listing.js';
 import { canonical } from '../../loaders/listing-store.js';
 import { isUpstreamError } from '../../providers/errors.js';
-import { CursorError, decodeCursor, encodeCursor, fingerprintOf } from '../../search/cursor.js';
+import { encodeCursor, fingerprintOf } from '../../search/cursor.js';
 import { builder } from '../builder.js';
-import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
+import { afterCursor } from '../cursor-arg.js';
+import { providerNotConfigured, upstreamGraphQLError } from '../errors.js';
 import { type CommunityShape, CommunityType } from './community.js';
 
 /** Beike is the only provider with a community list. */
@@ -82,15 +83,7 @@ builder.queryField('communities', (t) =>
       if (!provider?.searchCommunities) throw providerNotConfigured(COMMUNITY_PROVIDER);
       const query = { cityId: args.cityId, keyword: args.keyword?.trim() ?? null };
       const fingerprint = fingerprintOf(canonical({ communities: query }));
-      let offset = 0;
-      if (args.after != null) {
-        try {
-          offset = decodeCursor(args.after, fingerprint).offsets[COMMUNITY_PROVIDER] ?? 0;
-        } catch (error) {
-          if (error instanceof CursorError) throw badUserInput('after', error.message);
-          throw error;
-        }
-      }
+      const offset = afterCursor(args.after, fingerprint)?.offsets[COMMUNITY_PROVIDER] ?? 0;
       const first = args.first ?? 20;
       const size = provider.communityPageSize ?? 20;
       const edges: CommunityConnectionShape['edges'] = [];

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
 import type { ProviderName, SearchQuery } from '../../domain/listing.js';
 import { canonical } from '../../loaders/listing-store.js';
-import { CursorError, decodeCursor, fingerprintOf } from '../../search/cursor.js';
+import { fingerprintOf } from '../../search/cursor.js';
 import {
   type ProviderSearchStatus,
   runSearch,
@@ -12,6 +12,7 @@ import {
 } from '../../search/search-service.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { afterCursor } from '../cursor-arg.js';
 import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, ProviderEnum, SearchSortEnum } from './enums.js';
 import { ListingNode } from './listing.js';
@@ -200,15 +201,7 @@ builder.queryField('search', (t) =>
         sort: args.sort ?? 'RELEVANCE',
       };
       const plan = planSearch(query, args.filter.providers ?? null, ctx);
-      let after = null;
-      if (args.after != null) {
-        try {
-          after = decodeCursor(args.after, plan.fingerprint);
-        } catch (error) {
-          if (error instanceof CursorError) throw badUserInput('after', error.message);
-          throw error;
-        }
-      }
+      const after = afterCursor(args.after, plan.fingerprint);
       const result = await runSearch(ctx.store, plan, args.first ?? 20, after);
       for (const status of result.providers) {
         if (status.error) ctx.partialErrors.push(upstreamGraphQLError(status.error, ['search']));
