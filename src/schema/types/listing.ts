@@ -5,7 +5,7 @@ import { isUpstreamError } from '../../providers/errors.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
-import { isValidSourceId, listingLocalId, parseListingLocalId } from '../ids.js';
+import { encodeGlobalId, isValidSourceId, listingLocalId, parseListingLocalId } from '../ids.js';
 import { AgentNode } from './agent.js';
 import { CommunityType } from './community.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, OrientationEnum, ProviderEnum } from './enums.js';
@@ -202,9 +202,10 @@ function detailField<F extends ListingField, R = Listing[F]>(
         (detail) => map((detail ?? listing)[field], detail ?? listing),
         (error: unknown) => {
           // One error per listing, at the first field that needed the detail; the stub's value stands.
-          if (!ctx.partialErrors.some((e) => e.extensions.listingId === id)) {
+          const listingId = encodeGlobalId('Listing', id);
+          if (!ctx.partialErrors.some((e) => e.extensions.listingId === listingId)) {
             const reported = errorAt(error, info);
-            reported.extensions.listingId = id;
+            reported.extensions.listingId = listingId;
             ctx.partialErrors.push(reported);
           }
           return map(listing[field], listing);

@@ -1,3 +1,4 @@
+import { responsePathAsArray } from 'graphql';
 import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
 import type { ProviderName, SearchQuery } from '../../domain/listing.js';
@@ -186,7 +187,7 @@ builder.queryField('search', (t) =>
       after: t.arg.string({ description: 'A cursor from a previous page of the same search.' }),
       sort: t.arg({ type: SearchSortEnum, defaultValue: 'RELEVANCE', description: 'Order.' }),
     },
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const query: SearchQuery = {
         cityId: args.filter.cityId,
         keyword: args.filter.keyword?.trim() ?? null,
@@ -203,23 +204,19 @@ builder.queryField('search', (t) =>
       const plan = planSearch(query, args.filter.providers ?? null, ctx);
       const after = afterCursor(args.after, plan.fingerprint);
       const result = await runSearch(ctx.store, plan, args.first ?? 20, after);
-      for (const status of result.providers) {
-        if (status.error) ctx.partialErrors.push(upstreamGraphQLError(status.error, ['search']));
-        if (status.stale) {
-          ctx.notices.push({
-            code: 'STALE_DATA',
-            provider: status.provider,
-            message: `${status.provider} failed; its results are served from cache past their TTL`,
-          });
-        }
-      }
-      if (result.providers.every((s) => s.state === 'FAILED')) {
+      const failures = result.providers.flatMap((s) => (s.error ? [s.error] : []));
+      if (failures.length > 0 && result.providers.every((s) => s.state === 'FAILED')) {
         // Nothing to show: the first failure is the answer.
-        const failure = result.providers[0]?.error;
-        if (failure) {
-          ctx.partialErrors.length = 0;
-          throw upstreamGraphQLError(failure);
-        }
+        throw upstreamGraphQLError(failures[0] as (typeof failures)[number]);
+      }
+      for (const failure of failures)
+        ctx.partialErrors.push(upstreamGraphQLError(failure, responsePathAsArray(info.path)));
+      for (const status of result.providers.filter((s) => s.stale)) {
+        ctx.notices.push({
+          code: 'STALE_DATA',
+          provider: status.provider,
+          message: `${status.provider} failed; its results are served from cache past their TTL`,
+        });
       }
       return {
         ...result,
