@@ -1,0 +1,443 @@
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, platform, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeGlobalId, listingLocalId } from '../src/schema/ids.js';
+import { type ListingRef, listingBody, nodesBody, searchBody } from './documents.js';
+import { Child } from './ipc.js';
+import { type LoadFigures, load } from './load.js';
+import { summariseProfile } from './profile-summary.js';
+import {
+  type BenchResult,
+  type MemoryCheckpoint,
+  markdownReport,
+  type Row,
+  type Yardstick,
+} from './report.js';
+
+/**
+ * `npm run bench`: the gateway on the sandbox (simulated upstream latency), a bare node:http
+ * ceiling and a plain graphql-yoga baseline, each in its own process, driven over loopback by
+ * autocannon from this one. Prints a table and writes bench/results/latest.json.
+ *
+ * Settings (environment): BENCH_LATENCY_MS (50), BENCH_ROUNDS (3), BENCH_SECONDS (3),
+ * BENCH_CONNECTIONS (32), BENCH_LISTINGS (100000), BENCH_COLD_SAMPLES (15), BENCH_PROFILE (1 writes
+ * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file).
+ */
+
+const setting = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number >= 0`);
+  return value;
+};
+
+const settings = {
+  latencyMs: setting('BENCH_LATENCY_MS', 50),
+  rounds: Math.max(1, setting('BENCH_ROUNDS', 3)),
+  seconds: Math.max(1, setting('BENCH_SECONDS', 3)),
+  connections: Math.max(1, setting('BENCH_CONNECTIONS', 32)),
+  listings: setting('BENCH_LISTINGS', 100_000),
+  coldSamples: Math.max(1, setting('BENCH_COLD_SAMPLES', 15)),
+  herd: 100,
+  searchCity: '110000',
+};
+const profile = process.env.BENCH_PROFILE === '1';
+const outFile = process.env.BENCH_OUT ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
+
+/** Unmeasured cold queries before the cold samples. */
+const COLD_WARM_UP = 30;
+/** Listings per request in the memory scenario (`nodes(ids:)`), within the default QUERY_MAX_COST. */
+const MEMORY_BATCH = 50;
+/** Listings per sandbox scale unit (1,500 Beike + 1,440 Fang). */
+const LISTINGS_PER_SCALE = 2_940;
+
+const started = performance.now();
+const log = (message: string) =>
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}\n`);
+
+interface SandboxReady {
+  beikeUrl: string;
+  fangUrl: string;
+  credentials: { beikeToken: string; fangKey: string; fangSecret: string };
+}
+
+const children: Child[] = [];
+async function start<R>(kind: string, options: Parameters<typeof Child.start>[1] = {}) {
+  const { child, ready } = await Child.start<R>(kind, options);
+  children.push(child);
+  return { child, ready };
+}
+
+try {
+  await main();
+} finally {
+  await Promise.all(children.map((c) => c.stop()));
+}
+
+async function main(): Promise<void> {
+  const scale = Math.max(1, Math.ceil(settings.listings / LISTINGS_PER_SCALE));
+  log(`sandbox: scale ${scale}, ${settings.latencyMs} ms per upstream answer`);
+  const { child: sandbox, ready: upstream } = await start<SandboxReady>('sandbox', {
+    arg: { scale, latencyMs: settings.latencyMs },
+  });
+
+  const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
+  const { child: gateway, ready: gatewayUrl } = await start<string>('gateway', {
+    env: gatewayEnv(upstream),
+    // --expose-gc only lets the memory scenario measure the live heap; it changes nothing else.
+    execArgv: ['--expose-gc', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
+  });
+
+  const calls = () => sandbox.call<number>('calls');
+
+  // The warm answers: fetched once through the gateway; the yardsticks serve the very same bytes.
+  const search = await graphql(gatewayUrl, searchBody(settings.searchCity));
+  const edges = (search.json.data as { search: { edges: { node: ListingRef }[] } }).search.edges;
+  if (edges.length !== 20) throw new Error(`the warm search returned ${edges.length} listings, not 20`);
+  const first = edges[0]!.node;
+  const ref: ListingRef = { provider: first.provider, sourceId: first.sourceId, cityId: first.cityId };
+  const listing = await graphql(gatewayUrl, listingBody(ref));
+
+  const { child: ceiling } = await start('ceiling');
+  const ceilingUrl = await ceiling.call<string>('serve', [
+    { request: searchBody(settings.searchCity), contentType: search.contentType, body: search.text },
+    { request: listingBody(ref), contentType: listing.contentType, body: listing.text },
+  ]);
+  const { child: plain } = await start('plain');
+  const plainUrl = await plain.call<string>('serve', {
+    search: (search.json.data as { search: unknown }).search,
+    listing: (listing.json.data as { listing: unknown }).listing,
+  });
+
+  const systems = [
+    { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
+    { name: 'plain yoga', child: plain, url: plainUrl },
+    { name: 'gateway', child: gateway, url: gatewayUrl },
+  ] as const;
+
+  const rows: Row[] = [];
+  const yardsticks: Yardstick[] = [];
+
+  for (const [scenario, body] of [
+    ['warm search', searchBody(settings.searchCity)],
+    ['warm listing', listingBody(ref)],
+  ] as const) {
+    log(
+      `${scenario}: ${settings.rounds} rounds × ${settings.seconds} s × 3 systems, ${settings.connections} connections`,
+    );
+    for (const system of systems)
+      await load({ url: system.url, connections: settings.connections, seconds: 1, body });
+    const runs = new Map<string, { figures: LoadFigures; peak: number; calls: number }[]>();
+    for (let round = 0; round < settings.rounds; round++) {
+      for (const system of systems) {
+        await system.child.call('peak');
+        const before = await calls();
+        const figures = await load({
+          url: system.url,
+          connections: settings.connections,
+          seconds: settings.seconds,
+          body,
+        });
+        const peak = await system.child.call<number>('peak');
+        const spent = (await calls()) - before;
+        runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
+      }
+    }
+    const ceilingRuns = runs.get(systems[0].name)!;
+    for (const system of systems) {
+      const own = runs.get(system.name)!;
+      rows.push({
+        scenario,
+        system: system.name,
+        requestsPerSecond: median(own.map((r) => r.figures.requestsPerSecond)),
+        p50Ms: median(own.map((r) => r.figures.p50Ms)),
+        p99Ms: median(own.map((r) => r.figures.p99Ms)),
+        upstreamCallsPerQuery:
+          system.child === gateway
+            ? sum(own.map((r) => r.calls)) / sum(own.map((r) => r.figures.requests))
+            : null,
+        peakRssMb: mb(Math.max(...own.map((r) => r.peak))),
+        // Each round's ratio pairs runs made seconds apart: the machine's mood cancels out.
+        vsCeiling: median(
+          own.map((r, i) => r.figures.requestsPerSecond / ceilingRuns[i]!.figures.requestsPerSecond),
+        ),
+        failures: sum(own.map((r) => r.figures.failures)),
+      });
+    }
+    const gatewayRow = rows[rows.length - 1]!;
+    if (scenario === 'warm search') {
+      yardsticks.push({
+        scenario,
+        target: '≥ 0.5× the ceiling (req/s)',
+        result: `${gatewayRow.vsCeiling!.toFixed(2)}×`,
+        met: gatewayRow.vsCeiling! >= 0.5,
+      });
+    }
+  }
+
+  log(`cold search with details: ${settings.coldSamples} samples, caches emptied before each`);
+  // The warm scenarios never reach the provider code (the response cache answers): warm it up as
+  // a server that has been running would be, without the simulated latency, before measuring.
+  await sandbox.call('setLatency', 0);
+  for (let i = 0; i < COLD_WARM_UP; i++) {
+    await gateway.call('clear');
+    await graphql(gatewayUrl, searchBody(settings.searchCity));
+  }
+  await sandbox.call('setLatency', settings.latencyMs);
+  const coldLatencies: number[] = [];
+  const coldCalls: number[] = [];
+  await gateway.call('peak');
+  for (let i = 0; i < settings.coldSamples; i++) {
+    await gateway.call('clear');
+    const before = await calls();
+    const t0 = performance.now();
+    const answer = await graphql(gatewayUrl, searchBody(settings.searchCity));
+    coldLatencies.push(performance.now() - t0);
+    coldCalls.push((await calls()) - before);
+    const count = (answer.json.data as { search: { edges: unknown[] } }).search.edges.length;
+    if (count !== 20) throw new Error(`a cold search returned ${count} listings`);
+  }
+  const coldP50 = percentile(coldLatencies, 50);
+  const oneQueryCalls = median(coldCalls);
+  rows.push({
+    scenario: 'cold search',
+    system: 'gateway',
+    requestsPerSecond: null,
+    p50Ms: coldP50,
+    p99Ms: percentile(coldLatencies, 99),
+    upstreamCallsPerQuery: oneQueryCalls,
+    peakRssMb: mb(await gateway.call<number>('peak')),
+    vsCeiling: null,
+    failures: 0,
+  });
+  yardsticks.push({
+    scenario: 'cold search',
+    target: `p50 ≤ 2.2× upstream latency (${(2.2 * settings.latencyMs).toFixed(0)} ms)`,
+    result:
+      settings.latencyMs > 0
+        ? `${(coldP50 / settings.latencyMs).toFixed(2)}× (${coldP50.toFixed(1)} ms)`
+        : `${coldP50.toFixed(1)} ms`,
+    met: coldP50 <= 2.2 * settings.latencyMs,
+  });
+
+  log(`thundering herd: ${settings.herd} identical cold queries at once`);
+  await gateway.call('clear');
+  await gateway.call('peak');
+  const herdBefore = await calls();
+  const herd = await load({
+    url: gatewayUrl,
+    connections: settings.herd,
+    amount: settings.herd,
+    body: searchBody(settings.searchCity),
+  });
+  const herdCalls = (await calls()) - herdBefore;
+  rows.push({
+    scenario: 'thundering herd',
+    system: 'gateway',
+    requestsPerSecond: null,
+    p50Ms: herd.p50Ms,
+    p99Ms: herd.p99Ms,
+    upstreamCallsPerQuery: herdCalls / settings.herd,
+    peakRssMb: mb(await gateway.call<number>('peak')),
+    vsCeiling: null,
+    failures: herd.failures,
+  });
+  yardsticks.push({
+    scenario: 'thundering herd',
+    target: `upstream calls = one query's (${oneQueryCalls})`,
+    result: `${herdCalls} calls for ${settings.herd} queries`,
+    met: herdCalls === oneQueryCalls && herd.failures === 0,
+  });
+
+  const memory = settings.listings > 0 ? await memoryScenario(sandbox, gateway, gatewayUrl) : null;
+  if (memory) {
+    rows.push(memory.row);
+    yardsticks.push(memory.yardstick);
+  }
+
+  if (profileDir) {
+    await gateway.stop();
+    // The largest profile is the main thread's (tsx's loader thread writes one too).
+    const file = readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
+    if (file) {
+      log(`gateway CPU profile: ${join(profileDir, file)}`);
+      process.stderr.write(`${summariseProfile(join(profileDir, file), 25)}\n`);
+    }
+  }
+
+  const result: BenchResult = {
+    date: new Date().toISOString(),
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      platform: platform(),
+      memoryGb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    },
+    settings: {
+      ...settings,
+      searchAnswerBytes: Buffer.byteLength(search.text),
+      listingAnswerBytes: Buffer.byteLength(listing.text),
+      durationSeconds: Math.round((performance.now() - started) / 1000),
+    },
+    rows,
+    yardsticks,
+    memory: memory?.checkpoints ?? [],
+    notes: [
+      'Each system runs in its own process; autocannon runs in a third, and the sandbox (the upstream) in a fourth, all on this machine. Ratios pair runs made seconds apart (median of the rounds).',
+      'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
+      `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
+      'Thundering herd: one request per connection, all sent at once on empty caches.',
+      `Memory: \`nodes(ids:)\` with ${MEMORY_BATCH} distinct listings per request, upstream latency 0 ms so that the step takes a minute, not ten; "upstream calls/query" is per listing there. Live heap is measured after a forced full GC.`,
+    ],
+  };
+  mkdirSync(join(outFile, '..'), { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(`${markdownReport(result)}\n`);
+  log(`written ${outFile}`);
+}
+
+async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
+  const steps = 5;
+  const perStep = Math.ceil(settings.listings / steps / MEMORY_BATCH);
+  log(
+    `memory: ${settings.listings} distinct listings, ${MEMORY_BATCH} per request (nodes), in ${steps} steps; ` +
+      'upstream latency 0 ms for this one',
+  );
+  await sandbox.call('setLatency', 0);
+  await gateway.call('clear');
+  await gateway.call('peak');
+  const refs = await sandbox.call<ListingRef[]>('refs', settings.listings);
+  if (refs.length < settings.listings) throw new Error(`the sandbox has only ${refs.length} listings`);
+  const ids = refs.map((ref) => encodeGlobalId('Listing', listingLocalId(ref)));
+  let next = 0;
+  const body = () => {
+    const batch = ids.slice(next, next + MEMORY_BATCH);
+    next += MEMORY_BATCH;
+    return nodesBody(batch.length > 0 ? batch : ids.slice(0, MEMORY_BATCH));
+  };
+  const before = await sandbox.call<number>('calls');
+  const checkpoints: MemoryCheckpoint[] = [];
+  let failures = 0;
+  const figures: LoadFigures[] = [];
+  for (let i = 0; i < steps; i++) {
+    const run = await load({ url, connections: 8, amount: perStep, body });
+    figures.push(run);
+    failures += run.failures;
+    const rss = await gateway.call<number>('rss');
+    const heap = await gateway.call<{ heapUsed: number }>('heap');
+    checkpoints.push({
+      listings: Math.min(next, settings.listings),
+      rssMb: mb(rss),
+      liveHeapMb: mb(heap.heapUsed),
+      caches: await gateway.call<Record<string, number>>('sizes'),
+    });
+    const last = checkpoints.at(-1)!;
+    log(
+      `  ${last.listings} listings: RSS ${last.rssMb} MB, live heap ${last.liveHeapMb} MB, ${last.caches.detail} details cached`,
+    );
+  }
+  const listingsPushed = Math.min(next, settings.listings);
+  const upstreamCalls = (await sandbox.call<number>('calls')) - before;
+  const peak = mb(await gateway.call<number>('peak'));
+  await sandbox.call('setLatency', settings.latencyMs);
+  const maxEntries = Number(process.env.CACHE_MAX_ENTRIES || 20_000);
+  const last = checkpoints.at(-1)!;
+  // Flat: from the step after the detail cache filled up to the end, RSS and live heap stay put.
+  const filled = checkpoints.find((c) => c.listings >= 2 * maxEntries) ?? checkpoints[0]!;
+  const growth = last.rssMb / filled.rssMb - 1;
+  const heapGrowth = last.liveHeapMb / filled.liveHeapMb - 1;
+  return {
+    checkpoints,
+    row: {
+      scenario: `memory (${settings.listings.toLocaleString('en')} listings)`,
+      system: 'gateway',
+      requestsPerSecond: sum(figures.map((f) => f.requests)) / sum(figures.map((f) => f.seconds)),
+      p50Ms: median(figures.map((f) => f.p50Ms)),
+      p99Ms: median(figures.map((f) => f.p99Ms)),
+      upstreamCallsPerQuery: upstreamCalls / listingsPushed,
+      peakRssMb: peak,
+      vsCeiling: null,
+      failures,
+    } satisfies Row,
+    yardstick: {
+      scenario: 'memory',
+      target: `details cached ≤ CACHE_MAX_ENTRIES (${maxEntries}); RSS and live heap flat once full (≤ +10%)`,
+      result:
+        `${last.caches.detail} details cached; from ${filled.listings.toLocaleString('en')} to ` +
+        `${last.listings.toLocaleString('en')} listings RSS ${filled.rssMb} → ${last.rssMb} MB ` +
+        `(${pct(growth)}), live heap ${filled.liveHeapMb} → ${last.liveHeapMb} MB (${pct(heapGrowth)})`,
+      met:
+        (last.caches.detail ?? Number.POSITIVE_INFINITY) <= maxEntries &&
+        growth <= 0.1 &&
+        heapGrowth <= 0.1 &&
+        failures === 0,
+    } satisfies Yardstick,
+  };
+}
+
+/** The configuration the gateway runs with: the product's defaults, except as said in the notes. */
+function gatewayEnv(upstream: SandboxReady): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    LOG_PRETTY: '0',
+    // The sandbox on its own ports, reached as a live provider would be (same adapters, same client).
+    SANDBOX: '0',
+    BEIKE_TOKEN: upstream.credentials.beikeToken,
+    BEIKE_BASE_URL: upstream.beikeUrl,
+    FANG_KEY: upstream.credentials.fangKey,
+    FANG_SECRET: upstream.credentials.fangSecret,
+    FANG_BASE_URL: upstream.fangUrl,
+    // Pacing, budgets and client quotas protect real providers; here they would measure themselves.
+    BEIKE_RATE_PER_SECOND: '100000',
+    FANG_RATE_PER_SECOND: '100000',
+    BEIKE_DAILY_BUDGET: '100000000',
+    FANG_DAILY_BUDGET: '100000000',
+    CLIENT_REQUESTS_PER_MINUTE: '0',
+    CLIENT_COST_PER_MINUTE: '0',
+  };
+}
+
+async function graphql(url: string, body: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body,
+  });
+  const text = await response.text();
+  const json = JSON.parse(text) as { data?: unknown; errors?: unknown[] };
+  if (response.status !== 200 || json.errors?.length || !json.data) {
+    throw new Error(`the gateway answered ${response.status}: ${text.slice(0, 500)}`);
+  }
+  return { text, json, contentType: response.headers.get('content-type') ?? 'application/json' };
+}
+
+function median(values: number[]): number {
+  return percentile(values, 50);
+}
+
+/** Nearest rank. */
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN
+  );
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+function pct(fraction: number): string {
+  return `${fraction >= 0 ? '+' : ''}${(fraction * 100).toFixed(1)}%`;
+}
+
+function mb(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
+}

@@ -1,0 +1,226 @@
+import { type DocumentNode, getOperationAST, Kind, visit } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { LRUCache } from 'lru-cache';
+import type { Cached } from '../../loaders/cached-fetcher.js';
+import type { ListingStore } from '../../loaders/listing-store.js';
+import type { GraphQLContext, Mode } from '../../schema/context.js';
+
+export interface ResponseCacheOptions {
+  /** The longest an answer is kept; 0 turns the cache off. */
+  ttlMs: number;
+  /** Answers kept; 0 turns the cache off. */
+  maxEntries: number;
+  /** Freshness of what an answer is read from (the store's TTLs): an answer never outlives its data. */
+  listTtlMs: number;
+  detailTtlMs: number;
+  mode: Mode;
+  /** The store the answers are read from: clearing it clears them too. */
+  store?: ListingStore;
+  /** Default `/graphql`. */
+  endpoint?: string;
+  now?: () => number;
+}
+
+interface Entry {
+  body: Uint8Array<ArrayBuffer>;
+  contentType: string;
+  expiresAt: number;
+}
+
+/** A request that missed: what it learns while it runs decides whether its answer is kept. */
+interface Pending {
+  key: string;
+  freshUntil: number;
+  cacheable: boolean;
+  /** Set once execution ended with an answer fit to keep. */
+  ready: boolean;
+  /** Lets identical requests that arrived meanwhile have the answer too; absent for a follower. */
+  settle?: (entry: Entry | null) => void;
+}
+
+/** Larger bodies are not kept (nor are their keys): the cache's memory must not depend on clients. */
+const MAX_BODY_BYTES = 32_768;
+/** How long an identical request waits for the one already running before running itself. */
+const FOLLOW_TIMEOUT_MS = 30_000;
+
+/**
+ * Whole answers of queries, as the bytes that were sent, keyed by everything that shapes them:
+ * the request body (document, operation name, variables, extensions), the Accept header and the
+ * mode. A hit skips request parsing, validation, execution and serialisation; identical requests
+ * that arrive while the first runs wait for its answer instead of running again.
+ *
+ * Freshness is per field read: an entry lives until the earliest moment one of the cached search
+ * pages or details it was built from goes stale (never past `ttlMs`). Answers with errors or
+ * warnings (stale data), introspection, batches, and anything not a query are never kept.
+ *
+ * Registered last, it runs after every other plugin's `onRequest` (client identity, request
+ * rate). What it skips on a hit depends on the body alone (operation limits, persisted
+ * operations), except the per-client upstream-cost budget: a hit costs no upstream call.
+ */
+export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLContext> {
+  if (options.ttlMs <= 0 || options.maxEntries <= 0) return {};
+  const now = options.now ?? Date.now;
+  const endpoint = options.endpoint ?? '/graphql';
+  const entries = new LRUCache<string, Entry>({ max: options.maxEntries });
+  const running = new Map<string, Promise<Entry | null>>();
+  const pending = new WeakMap<Request, Pending>();
+  const introspective = new WeakMap<DocumentNode, boolean>();
+  options.store?.onClear(() => entries.clear());
+
+  const fresh = (key: string): Entry | undefined => {
+    const entry = entries.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+
+  return {
+    async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
+      if (request.method !== 'POST' || url.pathname !== endpoint) return;
+      if (!request.headers.get('content-type')?.startsWith('application/json')) return;
+      // Without a length (chunked) the size is unknown until read: Yoga's own limits handle it.
+      const length = Number(request.headers.get('content-length') ?? Number.NaN);
+      if (!(length <= MAX_BODY_BYTES)) return;
+
+      const bytes = new Uint8Array(await request.arrayBuffer());
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+      // A batch is several operations: not kept.
+      if (text.trimStart().startsWith('[')) {
+        setRequest(replay(fetchAPI, request, bytes));
+        return;
+      }
+      const key = `${options.mode}\n${request.headers.get('accept') ?? ''}\n${text}`;
+      const hit = fresh(key);
+      if (hit) return endResponse(answer(fetchAPI, hit));
+
+      const leader = running.get(key);
+      if (leader) {
+        const shared = await within(leader, FOLLOW_TIMEOUT_MS);
+        if (shared) return endResponse(answer(fetchAPI, shared));
+      }
+      const state: Pending = { key, freshUntil: now() + options.ttlMs, cacheable: true, ready: false };
+      if (!leader) {
+        running.set(
+          key,
+          new Promise<Entry | null>((resolve) => {
+            state.settle = (entry) => {
+              state.settle = undefined;
+              running.delete(key);
+              resolve(entry);
+            };
+          }),
+        );
+        request.signal.addEventListener('abort', () => state.settle?.(null), { once: true });
+      }
+      const copy = replay(fetchAPI, request, bytes);
+      pending.set(copy, state);
+      setRequest(copy);
+    },
+
+    onContextBuilding({ context, extendContext }) {
+      const state = pending.get(context.request);
+      if (state && context.store) extendContext({ store: recordingStore(context.store, state, options) });
+    },
+
+    onExecute({ args }) {
+      const ctx = args.contextValue as GraphQLContext & { request: Request };
+      const state = pending.get(ctx.request);
+      if (!state) return;
+      return {
+        onExecuteDone({ result }) {
+          if (Symbol.asyncIterator in result) return;
+          const operation = getOperationAST(args.document, args.operationName);
+          state.ready =
+            state.cacheable &&
+            operation?.operation === 'query' &&
+            !(result.errors?.length || ctx.partialErrors.length || ctx.notices.length) &&
+            !isIntrospective(args.document, introspective) &&
+            state.freshUntil > now();
+        },
+      };
+    },
+
+    async onResponse({ request, response }) {
+      const state = pending.get(request);
+      if (!state) return;
+      pending.delete(request);
+      let entry: Entry | null = null;
+      const contentType = response.headers.get('content-type');
+      if (state.ready && response.status === 200 && contentType && state.freshUntil > now()) {
+        // Cloned so the client still gets the body; this is paid on misses only.
+        const body = new Uint8Array(await response.clone().arrayBuffer());
+        entry = { body, contentType, expiresAt: state.freshUntil };
+        entries.set(state.key, entry);
+      }
+      state.settle?.(entry);
+    },
+  };
+}
+
+type FetchAPI = Parameters<NonNullable<Plugin['onRequest']>>[0]['fetchAPI'];
+
+function answer(fetchAPI: FetchAPI, entry: Entry): Response {
+  return new fetchAPI.Response(entry.body, { status: 200, headers: { 'content-type': entry.contentType } });
+}
+
+/** The body was consumed: Yoga reads the same bytes from a copy of the request. */
+function replay(fetchAPI: FetchAPI, request: Request, body: Uint8Array<ArrayBuffer>): Request {
+  return new fetchAPI.Request(request.url, {
+    method: 'POST',
+    headers: request.headers,
+    body,
+    signal: request.signal,
+  });
+}
+
+/** The promise's value, or null once `ms` have passed. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(resolve, ms, null);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The request's view of the store: every read lowers the answer's freshness to that of what was
+ * read. An agent looked up by id has no known age, and stale data is never kept.
+ */
+function recordingStore(
+  store: ListingStore,
+  state: Pending,
+  ttl: Pick<ResponseCacheOptions, 'listTtlMs' | 'detailTtlMs'>,
+): ListingStore {
+  const note = <V>(result: Cached<V>, ttlMs: number): Cached<V> => {
+    if (result.source === 'stale') state.cacheable = false;
+    state.freshUntil = Math.min(state.freshUntil, result.storedAt + ttlMs);
+    return result;
+  };
+  const view = Object.create(store) as ListingStore;
+  view.detail = async (key) => note(await store.detail(key), ttl.detailTtlMs);
+  view.searchPage = async (name, query, page) =>
+    note(await store.searchPage(name, query, page), ttl.listTtlMs);
+  view.communityPage = async (name, query, page) =>
+    note(await store.communityPage(name, query, page), ttl.listTtlMs);
+  view.agent = (id) => {
+    state.cacheable = false;
+    return store.agent(id);
+  };
+  return view;
+}
+
+function isIntrospective(document: DocumentNode, memo: WeakMap<DocumentNode, boolean>): boolean {
+  let found = memo.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      [Kind.FIELD](node) {
+        if (node.name.value === '__schema' || node.name.value === '__type') found = true;
+      },
+    });
+    memo.set(document, found);
+  }
+  return found;
+}
