@@ -1,0 +1,89 @@
+import type { IncomingMessage } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from '../../logger.js';
+import type { Caller, ClientRegistry } from '../clients.js';
+
+/**
+ * Who may call, and how often: with API keys configured every GraphQL request must carry one
+ * (`Authorization: Bearer <key>` or `X-API-Key: <key>`), else 401 UNAUTHENTICATED; then each
+ * client's requests per minute, else 429 RATE_LIMITED with Retry-After. Both answers are made
+ * before the body is read. The key is never logged nor echoed.
+ */
+
+const callers = new WeakMap<object, Caller>();
+
+/**
+ * What identifies one HTTP exchange from the first hook to execution: the Node request (later
+ * plugins may replace the fetch Request, e.g. to replay a body they read), else the Request.
+ */
+export function exchangeOf(context: { req?: unknown; request?: Request }): object | null {
+  const req = context.req;
+  return typeof req === 'object' && req !== null ? req : (context.request ?? null);
+}
+
+/** The client an exchange was admitted for (given the GraphQL context); null if this plugin did not see it. */
+export function callerOf(context: { req?: unknown; request?: Request }): Caller | null {
+  const exchange = exchangeOf(context);
+  return exchange ? (callers.get(exchange) ?? null) : null;
+}
+
+export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: string, logger: Logger): Plugin {
+  return {
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      // Preflights carry no credentials by design; CORS answers them.
+      if (url.pathname !== graphqlEndpoint || request.method === 'OPTIONS') return;
+      const peer = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
+      const identified = registry.identify(presentedKey(request.headers), peer);
+      if (!identified.ok) {
+        logger.warn({ peer }, 'refused a request without a valid API key');
+        endResponse(
+          errorResponse(fetchAPI, 401, 'UNAUTHENTICATED', 'A valid API key is required.', {
+            'www-authenticate': 'Bearer realm="listing-graph"',
+          }),
+        );
+        return;
+      }
+      const { caller } = identified;
+      const admitted = caller.requests?.take(1, registry.now()) ?? { ok: true };
+      if (!admitted.ok) {
+        logger.info({ client: caller.id }, 'client over its request rate');
+        endResponse(
+          errorResponse(
+            fetchAPI,
+            429,
+            'RATE_LIMITED',
+            `Too many requests: at most ${caller.requests?.perMinute} per minute.`,
+            { 'retry-after': String(admitted.retryAfterSeconds) },
+            { retryAfterSeconds: admitted.retryAfterSeconds },
+          ),
+        );
+        return;
+      }
+      const exchange = exchangeOf({ ...serverContext, request });
+      if (exchange) callers.set(exchange, caller);
+    },
+  };
+}
+
+function presentedKey(headers: Headers): string | null {
+  const authorization = headers.get('authorization');
+  const bearer = authorization?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  return bearer ?? headers.get('x-api-key')?.trim() ?? null;
+}
+
+function errorResponse(
+  fetchAPI: { Response: typeof Response },
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string>,
+  extensions: Record<string, unknown> = {},
+): Response {
+  return new fetchAPI.Response(
+    JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] }),
+    {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    },
+  );
+}

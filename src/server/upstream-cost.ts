@@ -1,0 +1,191 @@
+import {
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLIncludeDirective,
+  type GraphQLSchema,
+  GraphQLSkipDirective,
+  getArgumentValues,
+  getDirectiveValues,
+  getOperationAST,
+  getVariableValues,
+  Kind,
+  type SelectionSetNode,
+} from 'graphql';
+import type { ProviderName } from '../domain/listing.js';
+import type { ListingProvider } from '../providers/provider.js';
+
+/**
+ * The cost of an operation in upstream calls: the most provider calls it can trigger, computed
+ * from the document, the variables and the providers' page sizes and stub fields before anything
+ * runs. Retries of one call are not counted (the transport bounds them); cache hits are not
+ * subtracted (they cannot be known in advance).
+ *
+ * - `search(first: N)`: for each provider that may be asked, the search pages that can hold N
+ *   listings; plus N detail calls when the selection under `edges.node` reaches a field that some
+ *   asked provider's stubs do not carry (`ListingProvider.stubFields`, the rule of `stubCarries`
+ *   in src/schema/types/listing.ts).
+ * - `listing`: 1. `node`: 1. `nodes(ids)`: 1 per id.
+ * - `communities(first: N)`: the community pages that can hold N.
+ * - `cities`, `service`, introspection: 0.
+ * Aliases and repeated fields each count.
+ */
+
+export type CostProviders = ReadonlyMap<ProviderName, ListingProvider>;
+
+/** What a search or community list uses when `first` is not given. */
+const DEFAULT_FIRST = 20;
+
+/**
+ * Listing fields every stub has (identity and our own timestamp); any other field may need the
+ * detail when the stub's value is missing.
+ */
+const ALWAYS_ON_STUB: ReadonlySet<string> = new Set([
+  '__typename',
+  'id',
+  'provider',
+  'sourceId',
+  'fetchedAt',
+]);
+
+type RootRule = (field: FieldNode, args: Record<string, unknown>, walk: Walker) => number;
+
+interface Walker {
+  providers: CostProviders;
+  /** Field nodes reached from a selection set by following a path of field names. */
+  fieldsAt(set: SelectionSetNode | undefined, path: readonly string[]): FieldNode[];
+}
+
+/** One rule per root field; a test checks that every Query field has one. */
+export const ROOT_FIELD_COSTS: Readonly<Record<string, RootRule>> = {
+  search: searchCost,
+  listing: () => 1,
+  node: () => 1,
+  nodes: (_field, args) => (Array.isArray(args.ids) ? args.ids.length : 1),
+  communities: communitiesCost,
+  cities: () => 0,
+  service: () => 0,
+};
+
+export interface CostInput {
+  schema: GraphQLSchema;
+  document: DocumentNode;
+  operationName?: string | null;
+  variables?: Record<string, unknown> | null;
+  providers: CostProviders;
+}
+
+/**
+ * 0 when the operation cannot run at all (no such operation, bad variables): execution then
+ * refuses it before any resolver, so no call can follow.
+ */
+export function upstreamCost({ schema, document, operationName, variables, providers }: CostInput): number {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  const queryType = schema.getQueryType();
+  if (operation?.operation !== 'query' || !queryType) return 0;
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {});
+  if (coerced.errors) return 0;
+  const values = coerced.coerced;
+
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const def of document.definitions)
+    if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
+
+  /**
+   * The fields of a selection set, fragments expanded, @skip/@include honoured. Like GraphQL's own
+   * field collection, a fragment is expanded once per selection set, which also keeps fragment
+   * bombs and (invalid) cycles from multiplying the work.
+   */
+  const fieldsOf = (set: SelectionSetNode | undefined, visited = new Set<string>()): FieldNode[] => {
+    const fields: FieldNode[] = [];
+    for (const selection of set?.selections ?? []) {
+      if (!included(selection, values)) continue;
+      if (selection.kind === Kind.FIELD) fields.push(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT)
+        fields.push(...fieldsOf(selection.selectionSet, visited));
+      else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visited.has(name)) continue;
+        visited.add(name);
+        fields.push(...fieldsOf(fragment.selectionSet, visited));
+      }
+    }
+    return fields;
+  };
+
+  const walker: Walker = {
+    providers,
+    fieldsAt(set, path) {
+      let current = fieldsOf(set);
+      for (const name of path) {
+        current = current.filter((f) => f.name.value === name).flatMap((f) => fieldsOf(f.selectionSet));
+      }
+      return current;
+    },
+  };
+
+  const queryFields = queryType.getFields();
+  let total = 0;
+  for (const field of fieldsOf(operation.selectionSet)) {
+    const definition = queryFields[field.name.value];
+    const rule = ROOT_FIELD_COSTS[field.name.value];
+    if (!definition || !rule) continue;
+    let args: Record<string, unknown>;
+    try {
+      args = getArgumentValues(definition, field, values);
+    } catch {
+      // The field fails with this error before its resolver runs.
+      continue;
+    }
+    total += rule(field, args, walker);
+  }
+  return total;
+}
+
+function included(
+  node: Parameters<typeof getDirectiveValues>[1],
+  variables: Record<string, unknown>,
+): boolean {
+  const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
+  if (skip?.if === true) return false;
+  const include = getDirectiveValues(GraphQLIncludeDirective, node, variables);
+  return include?.if !== false;
+}
+
+function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+  const first = asCount(args.first);
+  const resumed = args.after != null;
+  const filter = (args.filter ?? {}) as { providers?: ProviderName[] | null };
+  const asked = filter.providers
+    ? [...new Set(filter.providers)].flatMap((name) => {
+        const provider = walk.providers.get(name);
+        return provider ? [provider] : [];
+      })
+    : [...walk.providers.values()];
+  const searches = asked.reduce((n, p) => n + pagesFor(first, p.searchPageSize, resumed), 0);
+  const nodeFields = walk.fieldsAt(field.selectionSet, ['edges', 'node']);
+  const needsDetail = nodeFields.some(
+    (f) => !ALWAYS_ON_STUB.has(f.name.value) && asked.some((p) => !p.stubFields.has(f.name.value as never)),
+  );
+  return searches + (needsDetail ? first : 0);
+}
+
+function communitiesCost(_field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+  const provider = [...walk.providers.values()].find((p) => p.searchCommunities);
+  if (!provider) return 0;
+  return pagesFor(asCount(args.first), provider.communityPageSize ?? DEFAULT_FIRST, args.after != null);
+}
+
+/**
+ * Pages of `size` that `first` consecutive items can span: from the start, ceil(first / size);
+ * from a cursor, which can point into the middle of a page, one more at worst.
+ */
+export function pagesFor(first: number, size: number, resumed: boolean): number {
+  if (first <= 0) return 0;
+  return resumed ? 1 + Math.ceil((first - 1) / size) : Math.ceil(first / size);
+}
+
+function asCount(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : DEFAULT_FIRST;
+}

@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { ClientRegistry, MinuteBudget, parseApiKeys } from '../../src/server/clients.js';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+
+const ACME_KEY = 'acme-0123456789abcdef-secret';
+const BETA_KEY = 'beta-fedcba9876543210-secret';
+const FILE_KEY = 'file-key-with-only-its-hash-stored';
+
+const QUERY = JSON.stringify({ query: '{ service { mode } }' });
+
+async function post(url: string, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+    body: QUERY,
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as { data?: unknown; errors: { extensions: Record<string, unknown> }[] },
+  };
+}
+
+describe('API keys', () => {
+  let gw: TestGateway;
+  const logLines: string[] = [];
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+    const file = join(dir, 'keys.json');
+    const keySha256 = createHash('sha256').update(FILE_KEY).digest('hex');
+    writeFileSync(file, JSON.stringify([{ name: 'filed', keySha256, requestsPerMinute: 100 }]));
+    const logger = pino(
+      { level: 'trace' },
+      new Writable({
+        write(chunk, _encoding, done) {
+          logLines.push(String(chunk));
+          done();
+        },
+      }),
+    );
+    gw = await startGateway(
+      { API_KEYS: `acme:${ACME_KEY}:3:100, beta:${BETA_KEY}`, API_KEYS_FILE: file },
+      { logger },
+    );
+  });
+  afterAll(() => gw.close());
+
+  it('refuses a request without a key: 401 UNAUTHENTICATED', async () => {
+    const response = await post(gw.url);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    expect(response.body.errors[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED' });
+  });
+
+  it.each([
+    ['a wrong key', { authorization: 'Bearer acme-0123456789abcdef-secreT' }],
+    ['a prefix of a key', { 'x-api-key': ACME_KEY.slice(0, -1) }],
+    ['a key in the wrong scheme', { authorization: `Basic ${ACME_KEY}` }],
+    [
+      'the stored hash instead of the key',
+      { 'x-api-key': createHash('sha256').update(FILE_KEY).digest('hex') },
+    ],
+  ])('refuses %s', async (_name, headers) => {
+    expect((await post(gw.url, headers)).status).toBe(401);
+  });
+
+  it('admits each configured key, as a Bearer token or in X-API-Key', async () => {
+    expect((await post(gw.url, { authorization: `Bearer ${BETA_KEY}` })).body.data).toEqual({
+      service: { mode: 'SANDBOX' },
+    });
+    expect((await post(gw.url, { 'x-api-key': BETA_KEY })).status).toBe(200);
+    expect((await post(gw.url, { 'x-api-key': FILE_KEY })).status).toBe(200);
+  });
+
+  it('holds each client to its own request rate: 429 RATE_LIMITED with Retry-After, others unaffected', async () => {
+    const acme = { authorization: `Bearer ${ACME_KEY}` };
+    for (let i = 0; i < 3; i++) expect((await post(gw.url, acme)).status).toBe(200);
+    const limited = await post(gw.url, acme);
+    expect(limited.status).toBe(429);
+    // 3 per minute: the next one is 20 s away.
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(19);
+    expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(20);
+    expect(limited.body.errors[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await post(gw.url, { 'x-api-key': BETA_KEY })).status).toBe(200);
+  });
+
+  it('never logs a key', async () => {
+    expect(logLines.length).toBeGreaterThan(0);
+    const text = logLines.join('');
+    for (const key of [ACME_KEY, BETA_KEY, FILE_KEY, 'acme-0123456789abcdef-secreT']) {
+      expect(text).not.toContain(key);
+    }
+  });
+});
+
+describe('anonymous clients (no keys configured)', () => {
+  it('are told apart by address and rate-limited each', async () => {
+    const gw = await startGateway({ CLIENT_REQUESTS_PER_MINUTE: '2' });
+    try {
+      expect((await post(gw.url)).status).toBe(200);
+      expect((await post(gw.url)).status).toBe(200);
+      const limited = await post(gw.url);
+      expect(limited.status).toBe(429);
+      expect(limited.body.errors[0]?.extensions.code).toBe('RATE_LIMITED');
+      // Health and other routes are not GraphQL requests and are not counted.
+      expect((await fetch(gw.url.replace('/graphql', '/health'))).status).toBe(200);
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('key configuration', () => {
+  it.each([
+    [{ API_KEYS: 'acme:short' }, /^API_KEYS entry 1 \(acme\): key must be 16/],
+    [
+      { API_KEYS: `acme:${ACME_KEY}:many` },
+      /^API_KEYS entry 1 \(acme\): requestsPerMinute must be a whole number/,
+    ],
+    [{ API_KEYS: `acme:${ACME_KEY},acme:${BETA_KEY}` }, /^API_KEYS client acme is configured twice/],
+    [{ API_KEYS_FILE: '/nonexistent/keys.json' }, /^API_KEYS_FILE cannot be read$/],
+  ])('stops start-up with one line naming the variable, never the key (%j)', (env, message) => {
+    let error: unknown;
+    try {
+      loadConfig({ SANDBOX: '1', ...env });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain(ACME_KEY);
+    expect((error as Error).message).not.toContain(BETA_KEY);
+  });
+
+  it('reads a key file with keys or their SHA-256', () => {
+    const clients = parseApiKeys(
+      undefined,
+      JSON.stringify([
+        { name: 'a', key: ACME_KEY, costPerMinute: 50 },
+        { name: 'b', keySha256: 'ab'.repeat(32) },
+      ]),
+    );
+    expect(clients.map((c) => [c.name, c.requestsPerMinute, c.costPerMinute])).toEqual([
+      ['a', null, 50],
+      ['b', null, null],
+    ]);
+    expect(clients[0]?.keyDigest.toString('hex')).toBe(createHash('sha256').update(ACME_KEY).digest('hex'));
+    expect(() =>
+      parseApiKeys(undefined, JSON.stringify([{ name: 'c', key: ACME_KEY, keySha256: 'ab'.repeat(32) }])),
+    ).toThrow(/exactly one of key, keySha256/);
+  });
+
+  it('gives a keyed client its own allowances and the others the defaults', () => {
+    const registry = new ClientRegistry(parseApiKeys(`a:${ACME_KEY}:7:70,b:${BETA_KEY}`, undefined), {
+      requestsPerMinute: 600,
+      costPerMinute: 0,
+    });
+    const a = registry.identify(ACME_KEY, '10.0.0.1');
+    const b = registry.identify(BETA_KEY, '10.0.0.1');
+    expect(a.ok && [a.caller.id, a.caller.requests?.perMinute, a.caller.cost?.perMinute]).toEqual([
+      'a',
+      7,
+      70,
+    ]);
+    expect(b.ok && [b.caller.id, b.caller.requests?.perMinute, b.caller.cost]).toEqual(['b', 600, null]);
+    expect(registry.identify(null, '10.0.0.1').ok).toBe(false);
+  });
+});
+
+describe('MinuteBudget', () => {
+  it('refills continuously and says when the amount will be there', () => {
+    const budget = new MinuteBudget(60, 0);
+    expect(budget.take(60, 0)).toEqual({ ok: true });
+    expect(budget.take(1, 0)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(budget.take(10, 5_000)).toEqual({ ok: false, retryAfterSeconds: 5 });
+    expect(budget.take(5, 5_000)).toEqual({ ok: true });
+    // Never more than a minute's worth, however long the pause.
+    expect(budget.take(61, 3_600_000)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(budget.take(60, 3_600_000)).toEqual({ ok: true });
+  });
+});
