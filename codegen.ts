@@ -1,18 +1,32 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
+const typesConfig = {
+  enumsAsTypes: true,
+  useTypeImports: true,
+  scalars: { Date: 'string', DateTime: 'string' },
+};
+
 /**
- * Typed documents for the operations the tests (and later the examples) send. The schema is the
- * committed SDL, so codegen needs no TypeScript loader; CI fails when either output is stale.
+ * Typed documents for the operations the tests send (test/generated/) and for the partners'
+ * example operations (examples/generated/). The schema is the committed SDL, so codegen needs no
+ * TypeScript loader; CI fails when any output is stale. The examples' documents are strings
+ * (TypedDocumentString): a client needs no graphql package to send them.
  */
 const config: CodegenConfig = {
   emitLegacyCommonJSImports: false,
   schema: 'schema/schema.graphql',
-  documents: ['test/operations/**/*.graphql'],
   generates: {
     'test/generated/': {
+      documents: ['test/operations/**/*.graphql'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
-      config: { enumsAsTypes: true, useTypeImports: true, scalars: { Date: 'string', DateTime: 'string' } },
+      config: typesConfig,
+    },
+    'examples/generated/': {
+      documents: ['examples/operations/**/*.graphql'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: { ...typesConfig, documentMode: 'string' },
     },
   },
 };

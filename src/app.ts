@@ -7,8 +7,14 @@ import { ListingStore } from './loaders/listing-store.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ListingProvider } from './providers/provider.js';
 import { createProviders, type ProviderEndpoints } from './providers/registry.js';
-import { type Sandbox, startSandbox } from './sandbox/index.js';
+import { type Sandbox, type SandboxCredentials, startSandbox } from './sandbox/index.js';
 import { createGateway, type Gateway } from './server/gateway.js';
+import { Metrics } from './server/metrics.js';
+import { useReadiness } from './server/plugins/health.js';
+import { useMetrics } from './server/plugins/metrics.js';
+import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
+import { recordCacheResult, recordUpstreamEvent, requestLogFields } from './server/request-scope.js';
+import { Drainer } from './server/shutdown.js';
 
 export interface App {
   /** e.g. http://127.0.0.1:4000/graphql */
@@ -19,12 +25,23 @@ export interface App {
   /** The embedded simulated providers, in sandbox mode. */
   sandbox: Sandbox | null;
   logger: Logger;
-  close(): Promise<void>;
+  /** null when METRICS_ENABLED is off. */
+  metrics: Metrics | null;
+  /** True from the start of close(): `/ready` answers 503. */
+  readonly draining: boolean;
+  /**
+   * Graceful: not ready at once, keeps serving for `delayMs` (default 0), closes the listener,
+   * lets in-flight requests finish for up to `deadlineMs` (default SHUTDOWN_TIMEOUT_MS), then
+   * closes the provider pools and the sandbox.
+   */
+  close(options?: { delayMs?: number; deadlineMs?: number }): Promise<void>;
 }
 
 export interface AppOptions {
   logger?: Logger;
   onUpstreamEvent?: (event: UpstreamEvent) => void;
+  /** Sandbox mode: credentials the simulated providers expect (default: random), for secret-leak tests. */
+  sandboxCredentials?: Partial<SandboxCredentials>;
 }
 
 /**
@@ -32,9 +49,13 @@ export interface AppOptions {
  * providers start on loopback and the adapters talk to them exactly as they would to the real ones.
  */
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(config.log);
+  const logger = options.logger ?? createLogger({ ...config.log, mixin: requestLogFields });
   const sandbox = config.sandbox.enabled
-    ? await startSandbox({ seed: config.sandbox.seed, latencyMs: config.sandbox.latencyMs })
+    ? await startSandbox({
+        seed: config.sandbox.seed,
+        latencyMs: config.sandbox.latencyMs,
+        ...(options.sandboxCredentials ? { credentials: options.sandboxCredentials } : {}),
+      })
     : null;
   const endpoints: ProviderEndpoints = sandbox
     ? {
@@ -52,12 +73,40 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
             ? { baseUrl: config.fang.baseUrl, key: config.fang.key, secret: config.fang.secret }
             : null,
       };
-  const providers = createProviders(config, endpoints, logger, options.onUpstreamEvent);
-  const store = new ListingStore(providers, config.cache);
+  const metrics = config.metrics.enabled
+    ? new Metrics({ providers: () => providers, cacheSizes: () => store.sizes })
+    : null;
+  const providers = createProviders(config, endpoints, logger, (event) => {
+    recordUpstreamEvent(event);
+    metrics?.recordUpstreamEvent(event);
+    options.onUpstreamEvent?.(event);
+  });
+  const store = new ListingStore(providers, config.cache, (cache, source) => {
+    recordCacheResult(cache, source);
+    metrics?.recordCacheResult(cache, source);
+  });
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
-  const gateway = createGateway({ store, mode, logger, graphiql: !config.production });
+  const server = createServer();
+  const drainer = new Drainer(server);
+  const gateway = createGateway({
+    store,
+    mode,
+    logger,
+    graphiql: config.security.graphiql,
+    security: config.security,
+    responseCache: {
+      ...config.responseCache,
+      listTtlMs: config.cache.listTtlMs,
+      detailTtlMs: config.cache.detailTtlMs,
+    },
+    plugins: [
+      useRequestScope(),
+      useReadiness({ providers: () => providers, draining: () => drainer.draining }),
+      ...(metrics ? [useMetrics(metrics)] : []),
+    ],
+  });
 
-  const server = createServer(gateway);
+  server.on('request', withRequestLog(gateway, { logger, metrics }));
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -70,14 +119,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     providers,
     sandbox,
     logger,
-    close: () => {
+    metrics,
+    get draining() {
+      return drainer.draining;
+    },
+    close: ({ delayMs = 0, deadlineMs = config.shutdown.timeoutMs } = {}) => {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        const { abandoned } = await drainer.drain({ delayMs, deadlineMs });
+        if (abandoned > 0) {
+          logger.warn({ abandoned, deadlineMs }, 'shutdown deadline passed; unfinished requests were cut');
+        }
         await gateway.dispose();
-        await Promise.all([...providers.values()].map((p) => p.close()));
+        const pools = Promise.all([...providers.values()].map((p) => p.close())).catch((error: unknown) =>
+          logger.warn({ err: error }, 'closing the provider pools failed'),
+        );
+        // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
+        if (abandoned === 0) await pools;
         await sandbox?.close();
       })();
       return closing;

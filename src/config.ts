@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { type ApiClient, parseApiKeys } from './server/clients.js';
+import { parsePersistedOperations } from './server/plugins/persisted-operations.js';
 
 /**
  * Configuration comes from the environment, parsed once at start-up. The variable names are a
@@ -73,6 +76,41 @@ const envSchema = z.object({
   CACHE_DETAIL_TTL_SECONDS: int(0, 86_400).default(600),
   CACHE_STALE_IF_ERROR_SECONDS: int(0, 604_800).default(3_600),
   CACHE_MAX_ENTRIES: int(1, 10_000_000).default(20_000),
+
+  // Performance: whole answers of queries, kept no longer than the data they were read from.
+  RESPONSE_CACHE_TTL_SECONDS: int(0, 86_400).default(300),
+  RESPONSE_CACHE_MAX_ENTRIES: int(0, 1_000_000).default(1_000),
+
+  // Hardening: operation limits, client access and production settings (README, Security).
+  QUERY_MAX_CHARACTERS: int(100, 1_000_000).default(10_000),
+  QUERY_MAX_TOKENS: int(10, 100_000).default(1_000),
+  QUERY_MAX_DEPTH: int(1, 100).default(10),
+  QUERY_MAX_ALIASES: int(0, 1_000).default(15),
+  QUERY_MAX_DIRECTIVES: int(0, 1_000).default(10),
+  QUERY_MAX_COST: int(1, 1_000_000).default(120),
+  CLIENT_REQUESTS_PER_MINUTE: int(0, 1_000_000_000).default(600),
+  CLIENT_COST_PER_MINUTE: int(0, 1_000_000_000).default(1_200),
+  API_KEYS: secret,
+  API_KEYS_FILE: z.string().trim().min(1, 'must not be empty').optional(),
+  INTROSPECTION: flag.optional(),
+  GRAPHIQL: flag.optional(),
+  FIELD_SUGGESTIONS: flag.optional(),
+  CORS_ORIGINS: z
+    .string()
+    .trim()
+    .regex(
+      /^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/,
+      'must be * or a comma-separated list of origins such as https://example.com',
+    )
+    .optional(),
+  REQUEST_MAX_BYTES: int(1_024, 100 * 1024 * 1024).default(102_400),
+  BATCH_LIMIT: int(0, 100).default(0),
+  PERSISTED_OPERATIONS_FILE: z.string().trim().min(1, 'must not be empty').optional(),
+
+  // Operations: metrics and graceful shutdown.
+  METRICS_ENABLED: flag.default(true),
+  SHUTDOWN_DELAY_MS: int(0, 600_000).default(0),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -99,6 +137,13 @@ export interface Config {
   connections: number;
   maxBodyBytes: number;
   cache: { listTtlMs: number; detailTtlMs: number; staleIfErrorMs: number; maxEntries: number };
+  /** Whole answers of queries; 0 in either turns it off. */
+  responseCache: { ttlMs: number; maxEntries: number };
+  /** Hardening: operation limits, client access, production settings (README, Security). */
+  security: SecurityConfig;
+  /** Operations: `/metrics`; on SIGTERM, how long to stay up while not ready, then to finish requests. */
+  metrics: { enabled: boolean };
+  shutdown: { delayMs: number; timeoutMs: number };
 }
 
 export class ConfigError extends Error {
@@ -181,5 +226,97 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       staleIfErrorMs: env.CACHE_STALE_IF_ERROR_SECONDS * 1000,
       maxEntries: env.CACHE_MAX_ENTRIES,
     },
+    responseCache: {
+      ttlMs: env.RESPONSE_CACHE_TTL_SECONDS * 1000,
+      maxEntries: env.RESPONSE_CACHE_MAX_ENTRIES,
+    },
+    security: securityOf(env),
+    metrics: { enabled: env.METRICS_ENABLED },
+    shutdown: { delayMs: env.SHUTDOWN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
   };
+}
+
+/** Hardening (README, Security). */
+export interface SecurityConfig {
+  limits: {
+    maxCharacters: number;
+    maxTokens: number;
+    maxDepth: number;
+    maxAliases: number;
+    maxDirectives: number;
+    /** Worst-case upstream calls one request may trigger. */
+    maxCost: number;
+  };
+  /** Empty: no API keys, every peer address is an anonymous client. */
+  clients: ApiClient[];
+  /** Per client and minute, unless its key says otherwise; 0 = no limit. */
+  defaults: { requestsPerMinute: number; costPerMinute: number };
+  introspection: boolean;
+  graphiql: boolean;
+  fieldSuggestions: boolean;
+  /** null: any origin. */
+  corsOrigins: string[] | null;
+  maxRequestBytes: number;
+  /** Operations per batched request; 0 = batching off. */
+  batchLimit: number;
+  /** Operation id → document; null = any operation is accepted. */
+  persistedOperations: ReadonlyMap<string, string> | null;
+}
+
+function securityOf(env: Env): SecurityConfig {
+  const open = env.NODE_ENV !== 'production';
+  let clients: ApiClient[];
+  try {
+    clients = parseApiKeys(env.API_KEYS, undefined);
+  } catch (error) {
+    throw new ConfigError(`API_KEYS ${(error as Error).message}`);
+  }
+  if (env.API_KEYS_FILE) {
+    const text = readConfigFile('API_KEYS_FILE', env.API_KEYS_FILE);
+    try {
+      clients = parseApiKeys(env.API_KEYS, text);
+    } catch (error) {
+      throw new ConfigError(`API_KEYS_FILE ${(error as Error).message}`);
+    }
+  }
+  let persistedOperations: ReadonlyMap<string, string> | null = null;
+  if (env.PERSISTED_OPERATIONS_FILE) {
+    const text = readConfigFile('PERSISTED_OPERATIONS_FILE', env.PERSISTED_OPERATIONS_FILE);
+    try {
+      persistedOperations = parsePersistedOperations(text);
+    } catch (error) {
+      throw new ConfigError(`PERSISTED_OPERATIONS_FILE ${(error as Error).message}`);
+    }
+  }
+  const origins = env.CORS_ORIGINS?.split(',').map((o) => o.trim());
+  return {
+    limits: {
+      maxCharacters: env.QUERY_MAX_CHARACTERS,
+      maxTokens: env.QUERY_MAX_TOKENS,
+      maxDepth: env.QUERY_MAX_DEPTH,
+      maxAliases: env.QUERY_MAX_ALIASES,
+      maxDirectives: env.QUERY_MAX_DIRECTIVES,
+      maxCost: env.QUERY_MAX_COST,
+    },
+    clients,
+    defaults: {
+      requestsPerMinute: env.CLIENT_REQUESTS_PER_MINUTE,
+      costPerMinute: env.CLIENT_COST_PER_MINUTE,
+    },
+    introspection: env.INTROSPECTION ?? open,
+    graphiql: env.GRAPHIQL ?? open,
+    fieldSuggestions: env.FIELD_SUGGESTIONS ?? open,
+    corsOrigins: !origins || origins.includes('*') ? null : origins,
+    maxRequestBytes: env.REQUEST_MAX_BYTES,
+    batchLimit: env.BATCH_LIMIT,
+    persistedOperations,
+  };
+}
+
+function readConfigFile(variable: string, path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError(`${variable} cannot be read`);
+  }
 }

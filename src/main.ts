@@ -24,14 +24,35 @@ app.logger.info(
   `listing-graph listening on ${publicUrl}`,
 );
 
+/**
+ * SIGTERM (an orchestrator): `/ready` turns false, the server keeps serving for SHUTDOWN_DELAY_MS
+ * so that load balancers notice, then stops accepting and gives in-flight requests up to
+ * SHUTDOWN_TIMEOUT_MS before closing the pools. SIGINT (a developer's Ctrl-C) skips the delay.
+ * A second signal, or a shutdown that hangs past its own deadline, exits at once.
+ */
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return;
+    if (stopping) {
+      app.logger.warn({ signal }, 'second signal: exiting without finishing requests');
+      process.exit(1);
+    }
     stopping = true;
-    app.logger.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
+    const delayMs = signal === 'SIGTERM' ? config.shutdown.delayMs : 0;
+    const deadlineMs = config.shutdown.timeoutMs;
+    app.logger.info({ signal, delayMs, deadlineMs }, 'draining: not ready; finishing in-flight requests');
+    setTimeout(
+      () => {
+        app.logger.error('shutdown hung past its deadline');
+        process.exit(1);
+      },
+      delayMs + deadlineMs + 5_000,
+    ).unref();
+    app.close({ delayMs, deadlineMs }).then(
+      () => {
+        app.logger.info('stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         app.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);

@@ -30,6 +30,7 @@ export class ListingStore {
   private readonly communityPages: CachedFetcher<CommunityPage>;
   /** Agents met in details, so that `node(id:)` can find them: no provider looks agents up by id. */
   private readonly agents: LRUCache<string, Agent>;
+  private readonly clearListeners: (() => void)[] = [];
 
   constructor(
     readonly providers: ReadonlyMap<ProviderName, ListingProvider>,
@@ -108,6 +109,12 @@ export class ListingStore {
     this.details.clear();
     this.searches.clear();
     this.communityPages.clear();
+    for (const listener of this.clearListeners) listener();
+  }
+
+  /** For caches built from this one's data (whole answers): cleared with it. */
+  onClear(listener: () => void): void {
+    this.clearListeners.push(listener);
   }
 
   private require(name: ProviderName): ListingProvider {

@@ -6,6 +6,7 @@ import type {
   ProviderName,
   SearchQuery,
 } from '../domain/listing.js';
+import type { CircuitState } from '../http/transport.js';
 
 /** One page of a provider's search, already normalised. */
 export interface SearchPage {
@@ -35,6 +36,13 @@ export interface SearchSupport {
   ignoredFilters: string[];
 }
 
+/** What operators see of a provider's transport (metrics, readiness); read-only, costs no call. */
+export interface ProviderHealth {
+  circuit: CircuitState;
+  /** Calls left today under our own daily budget; null when there is none. */
+  budgetRemaining: number | null;
+}
+
 export interface ListingRef {
   sourceId: string;
   /** Required by Beike's detail endpoint; ignored by Fang. */
@@ -62,5 +70,6 @@ export interface ListingProvider {
   /** Absent when the provider has no community list. */
   searchCommunities?(query: CommunityQuery, page: number, signal?: AbortSignal): Promise<CommunityPage>;
   readonly communityPageSize?: number;
+  health(): ProviderHealth;
   close(): Promise<void>;
 }

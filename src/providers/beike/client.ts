@@ -9,6 +9,7 @@ import type {
   CommunityQuery,
   ListingProvider,
   ListingRef,
+  ProviderHealth,
   SearchPage,
   SearchSupport,
 } from '../provider.js';
@@ -153,6 +154,10 @@ export class BeikeProvider implements ListingProvider {
     const paging = this.paging(raw, raw.items.length, page, report, 'has_more_data', 'total_count');
     report.flush(this.logger);
     return { communities, ...paging };
+  }
+
+  health(): ProviderHealth {
+    return { circuit: this.transport.circuitState, budgetRemaining: this.transport.budgetRemaining };
   }
 
   close(): Promise<void> {

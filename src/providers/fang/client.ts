@@ -2,7 +2,7 @@ import type { Listing, ListingField, SearchQuery } from '../../domain/listing.js
 import type { UpstreamTransport } from '../../http/transport.js';
 import type { Logger } from '../../logger.js';
 import { DecodeReport } from '../decode.js';
-import type { ListingProvider, ListingRef, SearchPage, SearchSupport } from '../provider.js';
+import type { ListingProvider, ListingRef, ProviderHealth, SearchPage, SearchSupport } from '../provider.js';
 import { judgeItem, judgeSearch } from './judge.js';
 import { normaliseHouse } from './normaliser.js';
 import { FANG_LISTING_TYPES, FANG_MAX_PAGE_SIZE, fangSearchSupport, searchParams } from './params.js';
@@ -123,6 +123,10 @@ export class FangProvider implements ListingProvider {
     });
     report.flush(this.logger);
     return listing;
+  }
+
+  health(): ProviderHealth {
+    return { circuit: this.transport.circuitState, budgetRemaining: this.transport.budgetRemaining };
   }
 
   close(): Promise<void> {

@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGateway, type TestGateway } from '../support/gateway.js';
+
+/**
+ * GraphiQL in a real browser: Debian's Chromium (`apt-get install chromium`; .ci/run installs it)
+ * driven by playwright-core. On CI a missing browser fails the test; elsewhere it is skipped.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const hasChromium = existsSync(CHROMIUM);
+const onCi = process.env.CI === 'true' || process.env.CI === '1';
+
+if (!hasChromium && onCi) {
+  throw new Error(
+    `${CHROMIUM} is missing: the GraphiQL browser test needs Debian's Chromium ` +
+      '(apt-get install -y --no-install-recommends chromium; .ci/run does this).',
+  );
+}
+
+interface SearchAnswer {
+  data: {
+    service: { mode: string };
+    search: { edges: { node: { title: string; provider: string; totalPrice: number } }[] };
+  };
+  errors?: unknown[];
+}
+
+describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
+  let gw: TestGateway;
+  let context: BrowserContext;
+  let profile: string;
+
+  beforeAll(async () => {
+    gw = await startGateway({ NODE_ENV: 'development' });
+    profile = await mkdtemp(join(tmpdir(), 'listing-graph-chromium-'));
+    // --user-data-dir is playwright's to set: a persistent context on a fresh directory.
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1400, height: 1000 },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await gw?.close();
+    if (profile) await rm(profile, { recursive: true, force: true });
+  });
+
+  it('opens with the example query, runs it, and shows listings in the result pane', async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const offSite: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (!['127.0.0.1', 'localhost'].includes(url.hostname) && !['data:', 'blob:'].includes(url.protocol)) {
+        offSite.push(request.url());
+      }
+    });
+
+    await page.goto(gw.url, { waitUntil: 'load' });
+    const editor = page.locator('.graphiql-query-editor');
+    await expect.poll(() => editor.innerText(), { timeout: 20_000 }).toContain('BeijingTwoBedrooms');
+
+    const answer = page.waitForResponse(
+      (r) =>
+        r.url().startsWith(gw.url) &&
+        r.request().method() === 'POST' &&
+        /search/.test(r.request().postData() ?? ''),
+      { timeout: 20_000 },
+    );
+    await page.locator('.graphiql-execute-button').click();
+    const json = (await (await answer).json()) as SearchAnswer;
+    expect(json.errors).toBeUndefined();
+    expect(json.data.service.mode).toBe('SANDBOX');
+    const listings = json.data.search.edges.map((e) => e.node);
+    expect(listings).toHaveLength(10);
+
+    // What a person sees: the answer rendered in the result pane, listings and all.
+    const pane = page.locator('.graphiql-response');
+    await expect.poll(() => pane.innerText(), { timeout: 20_000 }).toContain('"edges"');
+    // The editor renders spaces as no-break spaces.
+    const shown = (await pane.innerText()).replace(/\u00a0/g, ' ');
+    expect(shown).toContain('"SANDBOX"');
+    expect(shown).toContain(listings[0]!.title);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    const screenshot = join(ARTIFACTS, 'graphiql.png');
+    const png = await page.screenshot({ path: screenshot, fullPage: true });
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.length).toBeGreaterThan(10_000);
+    expect(offSite).toEqual([]);
+  }, 60_000);
+});
