@@ -2,12 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { ClientRegistry, MinuteBudget, parseApiKeys } from '../../src/server/clients.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { memoryLogger } from '../support/memory-logger.js';
 
 const ACME_KEY = 'acme-0123456789abcdef-secret';
 const BETA_KEY = 'beta-fedcba9876543210-secret';
@@ -30,21 +29,12 @@ async function post(url: string, headers: Record<string, string> = {}) {
 
 describe('API keys', () => {
   let gw: TestGateway;
-  const logLines: string[] = [];
+  const { logger, lines: logLines } = memoryLogger();
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'keys-'));
     const file = join(dir, 'keys.json');
     const keySha256 = createHash('sha256').update(FILE_KEY).digest('hex');
     writeFileSync(file, JSON.stringify([{ name: 'filed', keySha256, requestsPerMinute: 100 }]));
-    const logger = pino(
-      { level: 'trace' },
-      new Writable({
-        write(chunk, _encoding, done) {
-          logLines.push(String(chunk));
-          done();
-        },
-      }),
-    );
     gw = await startGateway(
       { API_KEYS: `acme:${ACME_KEY}:3:100, beta:${BETA_KEY}`, API_KEYS_FILE: file },
       { logger },

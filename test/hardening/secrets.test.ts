@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { memoryLogger } from '../support/memory-logger.js';
 import { describeCase, FAULT_ENV, FAULT_MATRIX, fangListingOf, runFaultCase } from './fault-matrix.js';
 
 /**
@@ -29,17 +28,8 @@ function forms(secret: string): string[] {
 }
 
 let gw: TestGateway;
-const logLines: string[] = [];
+const { logger, lines: logLines } = memoryLogger();
 beforeAll(async () => {
-  const logger = pino(
-    { level: 'trace' },
-    new Writable({
-      write(chunk, _encoding, done) {
-        logLines.push(String(chunk));
-        done();
-      },
-    }),
-  );
   gw = await startGateway({ ...FAULT_ENV, LOG_LEVEL: 'trace' }, { logger, sandboxCredentials: CREDENTIALS });
 });
 afterAll(() => gw.close());

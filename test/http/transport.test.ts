@@ -1,14 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TransportOptions, type UpstreamEvent, UpstreamTransport } from '../../src/http/transport.js';
-import {
-  capturedLogger,
-  type Handler,
-  json,
-  options,
-  rejection,
-  startUpstream,
-  testJudge,
-} from './upstream.js';
+import { memoryLogger } from '../support/memory-logger.js';
+import { type Handler, json, options, rejection, startUpstream, testJudge } from './upstream.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -442,7 +435,7 @@ describe('secrets', () => {
   ];
 
   it.each(scenarios)('never leak into errors or trace logs on %s', async (_name, handler, overrides) => {
-    const { logger, lines } = capturedLogger();
+    const { logger, lines } = memoryLogger();
     const { upstream, transport } = await setup(handler, {
       ...overrides,
       secrets: [secret],
@@ -460,7 +453,7 @@ describe('secrets', () => {
   it('never leak on a refused connection', async () => {
     const upstream = await startUpstream(hang);
     await upstream.close();
-    const { logger, lines } = capturedLogger();
+    const { logger, lines } = memoryLogger();
     const transport = new UpstreamTransport(options(upstream.baseUrl, { secrets: [secret], logger }));
     cleanups.push(() => transport.close());
     const error = await rejection(transport.request(secretReq, testJudge));

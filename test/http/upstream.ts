@@ -1,8 +1,6 @@
 /** A real loopback HTTP server playing the provider, and a tiny Judge speaking its dialect. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import type { Judge, TransportOptions } from '../../src/http/transport.js';
 import { silentLogger } from '../../src/logger.js';
 import { UpstreamError } from '../../src/providers/errors.js';
@@ -95,18 +93,6 @@ export function options(baseUrl: string, overrides: Partial<TransportOptions> = 
     random: () => 0.5,
     ...overrides,
   };
-}
-
-/** A pino logger at 'trace' whose every line is kept for inspection. */
-export function capturedLogger() {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(chunk.toString());
-      callback();
-    },
-  });
-  return { logger: pino({ level: 'trace' }, stream), lines };
 }
 
 /** Settles a promise that must reject, returning the rejection. */

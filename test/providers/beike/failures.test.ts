@@ -1,30 +1,19 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchQuery } from '../../../src/domain/listing.js';
 import { UpstreamError } from '../../../src/providers/errors.js';
 import type { Fault, Sandbox } from '../../../src/sandbox/index.js';
 import { startSandbox } from '../../../src/sandbox/index.js';
-import { beikeAgainst, CapturedLogs, type Harness } from './harness.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+import { searchQuery } from '../../support/search-query.js';
+import { beikeAgainst, type Harness } from './harness.js';
 
 const DETAIL = '/api/beike/ershoufang/detail/v1';
 const SEARCH = '/api/beike/get-ershoufang-list/v1';
 const COMMUNITIES = '/api/beike/community/list/v1';
 const SEED = { sourceId: '101127449675', cityId: '110000' };
-const SEARCH_QUERY: SearchQuery = {
-  cityId: '110000',
-  keyword: null,
-  listingType: 'RESALE',
-  bedrooms: [],
-  priceMin: null,
-  priceMax: null,
-  areaMin: null,
-  areaMax: null,
-  decoration: null,
-  amenities: [],
-  sort: 'RELEVANCE',
-};
+const SEARCH_QUERY = searchQuery();
 
 let sandbox: Sandbox;
-const logs = new CapturedLogs();
+const logs = memoryLogger();
 const harnesses: Harness[] = [];
 /** Every error any test saw, to search for the token at the end. */
 const seenErrors: unknown[] = [];
@@ -210,7 +199,7 @@ describe('Beike: the token stays secret', () => {
         const e = error as Error;
         expect(`${e.message}\n${e.stack}\n${JSON.stringify(e)}`).not.toContain(token);
       }
-      expect(logs.text).not.toContain(token);
+      expect(logs.text()).not.toContain(token);
     }
   });
 });

@@ -1,29 +1,10 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { UpstreamTransport } from '../../../src/http/transport.js';
 import { createBeikeProvider } from '../../../src/providers/beike/index.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import type { Sandbox } from '../../../src/sandbox/index.js';
+import type { MemoryLogger } from '../../support/memory-logger.js';
 
 export const FIXED_NOW = new Date('2026-01-02T03:04:05.000Z');
-
-/** Every line any layer logged, at trace level, to search for the token. */
-export class CapturedLogs {
-  readonly lines: string[] = [];
-  readonly logger = pino(
-    { level: 'trace' },
-    new Writable({
-      write: (chunk, _encoding, done) => {
-        this.lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
-
-  get text(): string {
-    return this.lines.join('');
-  }
-}
 
 export interface Harness {
   provider: ListingProvider;
@@ -33,7 +14,7 @@ export interface Harness {
 /** A real transport with fast retries against the sandbox, and the adapter on top. */
 export function beikeAgainst(
   sandbox: Sandbox,
-  logs: CapturedLogs,
+  logs: MemoryLogger,
   options: { token?: string; timeoutMs?: number; maxBodyBytes?: number } = {},
 ): Harness {
   const token = options.token ?? sandbox.credentials.beikeToken;

@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { SearchQuery } from '../../../src/domain/listing.js';
 import {
   beikeSearchSupport,
   communityCondition,
   resaleCondition,
 } from '../../../src/providers/beike/params.js';
+import { searchQuery } from '../../support/search-query.js';
 
-const base: SearchQuery = {
-  cityId: '110000',
-  keyword: null,
-  listingType: 'RESALE',
-  bedrooms: [],
-  priceMin: null,
-  priceMax: null,
-  areaMin: null,
-  areaMax: null,
-  decoration: null,
-  amenities: [],
-  sort: 'RELEVANCE',
-};
-const q = (over: Partial<SearchQuery>): SearchQuery => ({ ...base, ...over });
+const base = searchQuery();
+const q = searchQuery;
 
 describe('Beike condition grammar', () => {
   it('is empty for an unfiltered relevance search', () => {

@@ -3,7 +3,9 @@ import type { Listing, SearchQuery } from '../../../src/domain/listing.js';
 import { UpstreamError } from '../../../src/providers/errors.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import { type BeikeListingRecord, type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
-import { beikeAgainst, CapturedLogs, FIXED_NOW } from './harness.js';
+import { type MemoryLogger, memoryLogger } from '../../support/memory-logger.js';
+import { searchQuery } from '../../support/search-query.js';
+import { beikeAgainst, FIXED_NOW } from './harness.js';
 import { SEED_LISTING } from './seed.js';
 
 const DETAIL = '/api/beike/ershoufang/detail/v1';
@@ -12,12 +14,12 @@ const COMMUNITIES = '/api/beike/community/list/v1';
 const BEIJING = '110000';
 
 let sandbox: Sandbox;
-let logs: CapturedLogs;
+let logs: MemoryLogger;
 let beike: ListingProvider;
 
 beforeAll(async () => {
   sandbox = await startSandbox({});
-  logs = new CapturedLogs();
+  logs = memoryLogger();
   beike = beikeAgainst(sandbox, logs).provider;
 });
 afterAll(async () => {
@@ -26,20 +28,7 @@ afterAll(async () => {
 });
 beforeEach(() => sandbox.calls.reset());
 
-const query = (over: Partial<SearchQuery> = {}): SearchQuery => ({
-  cityId: BEIJING,
-  keyword: null,
-  listingType: 'RESALE',
-  bedrooms: [],
-  priceMin: null,
-  priceMax: null,
-  areaMin: null,
-  areaMax: null,
-  decoration: null,
-  amenities: [],
-  sort: 'RELEVANCE',
-  ...over,
-});
+const query = (over: Partial<SearchQuery> = {}) => searchQuery({ cityId: BEIJING, ...over });
 
 async function allPages(q: SearchQuery): Promise<{ listings: Listing[]; totals: (number | null)[] }> {
   const listings: Listing[] = [];
@@ -252,6 +241,6 @@ describe('Beike adapter against the sandbox: communities', () => {
 describe('Beike adapter: the token', () => {
   it('never appears in a log line, even at trace', () => {
     expect(logs.lines.length).toBeGreaterThan(0);
-    expect(logs.text).not.toContain(sandbox.credentials.beikeToken);
+    expect(logs.text()).not.toContain(sandbox.credentials.beikeToken);
   });
 });

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { SearchQuery } from '../../../src/domain/listing.js';
 import { fangSearchSupport, searchParams } from '../../../src/providers/fang/params.js';
+import { searchQuery } from '../../support/search-query.js';
 
-const base: SearchQuery = {
-  cityId: '110000',
-  keyword: null,
-  listingType: 'RESALE',
-  bedrooms: [],
-  priceMin: null,
-  priceMax: null,
-  areaMin: null,
-  areaMax: null,
-  decoration: null,
-  amenities: [],
-  sort: 'RELEVANCE',
-};
+const base = searchQuery();
 
 describe('searchParams', () => {
   it('sends only region, type and paging for a bare search (relevance = no sort_type)', () => {

@@ -1,5 +1,3 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing, SearchQuery, SearchSort } from '../../../src/domain/listing.js';
 import { UpstreamTransport } from '../../../src/http/transport.js';
@@ -7,6 +5,8 @@ import type { UpstreamError } from '../../../src/providers/errors.js';
 import { createFangProvider } from '../../../src/providers/fang/index.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import { FANG_PATHS, type FangHouseRecord, type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
+import { memoryLogger } from '../../support/memory-logger.js';
+import { searchQuery } from '../../support/search-query.js';
 
 /**
  * The adapter against the simulated Fang over real HTTP, through a real transport. Expected answers
@@ -15,16 +15,7 @@ import { FANG_PATHS, type FangHouseRecord, type Sandbox, startSandbox } from '..
 
 const MAX_ATTEMPTS = 3;
 let sandbox: Sandbox;
-const logLines: string[] = [];
-const logger = pino(
-  { level: 'trace' },
-  new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  }),
-);
+const { logger, lines: logLines } = memoryLogger();
 const providers: ListingProvider[] = [];
 
 function fang(options: { secret?: string; pageSize?: number; timeoutMs?: number } = {}): ListingProvider {
@@ -74,20 +65,7 @@ beforeEach(() => {
 });
 
 const BEIJING = '110000';
-const query = (over: Partial<SearchQuery> = {}): SearchQuery => ({
-  cityId: BEIJING,
-  keyword: null,
-  listingType: 'RESALE',
-  bedrooms: [],
-  priceMin: null,
-  priceMax: null,
-  areaMin: null,
-  areaMax: null,
-  decoration: null,
-  amenities: [],
-  sort: 'RELEVANCE',
-  ...over,
-});
+const query = (over: Partial<SearchQuery> = {}) => searchQuery({ cityId: BEIJING, ...over });
 
 const houses = (cityId: string, houseType: FangHouseRecord['houseType']) =>
   sandbox.data.fang.houses.filter((h) => h.cityId === cityId && h.houseType === houseType);
