@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { importGraph, LAYERS, layerOf, violations } from '../support/import-graph.js';
+
+const SRC = fileURLToPath(new URL('../../src', import.meta.url));
+
+describe('the import graph of src/', () => {
+  const edges = importGraph(SRC);
+
+  it('is read: the composition root reaches every layer', () => {
+    expect(edges.length).toBeGreaterThan(100);
+    const reached = new Set(edges.map((e) => layerOf(e.to)));
+    for (let layer = 1; layer < LAYERS.length; layer++) expect(reached).toContain(layer);
+  });
+
+  it('points down only, and only app.ts imports the sandbox', () => {
+    expect(violations(edges)).toEqual([]);
+  });
+
+  it('names both files of an import that runs back up', () => {
+    const upward = { from: 'http/transport.ts', to: 'providers/errors.ts' };
+    expect(violations([...edges, upward])).toEqual([
+      'http/transport.ts (http) imports providers/errors.ts (providers): imports point down only',
+    ]);
+  });
+
+  it('refuses the sandbox anywhere but the composition root', () => {
+    expect(violations([{ from: 'server/gateway.ts', to: 'sandbox/index.ts' }])).toEqual([
+      'server/gateway.ts imports sandbox/index.ts: only app.ts may import the sandbox',
+    ]);
+    expect(violations([{ from: 'app.ts', to: 'sandbox/index.ts' }])).toEqual([]);
+  });
+});
