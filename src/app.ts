@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
 import type { ProviderName } from './domain/listing.js';
 import type { UpstreamEvent } from './http/transport.js';
-import { ListingStore } from './loaders/listing-store.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ListingProvider } from './providers/provider.js';
 import { createProviders, type ProviderEndpoints } from './providers/registry.js';
@@ -15,6 +14,7 @@ import { useMetrics } from './server/plugins/metrics.js';
 import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
 import { recordCacheResult, recordUpstreamEvent, requestLogFields } from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
+import { ListingStore } from './store/listing-store.js';
 
 export interface App {
   /** e.g. http://127.0.0.1:4000/graphql */

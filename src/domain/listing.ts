@@ -137,6 +137,13 @@ export interface ListingData {
 
 export type ListingField = keyof ListingData;
 
+/** What names one listing: its provider, its id there and, where the provider's ids need it, its city. */
+export interface ListingKey {
+  provider: ProviderName;
+  sourceId: string;
+  cityId: string | null;
+}
+
 export interface Listing extends ListingData {
   provider: ProviderName;
   sourceId: string;

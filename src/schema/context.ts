@@ -1,6 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { ProviderName } from '../domain/listing.js';
-import type { ListingStore } from '../loaders/listing-store.js';
+import type { ListingStore } from '../store/listing-store.js';
 
 export type Mode = 'SANDBOX' | 'LIVE';
 

@@ -1,5 +1,4 @@
-import { PROVIDERS, type ProviderName } from '../domain/listing.js';
-import type { ListingKey } from '../loaders/listing-store.js';
+import { type ListingKey, PROVIDERS, type ProviderName } from '../domain/listing.js';
 import { badUserInput } from './errors.js';
 
 /**

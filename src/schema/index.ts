@@ -12,7 +12,6 @@ import './types/communities.js';
 import './types/community.js';
 import './types/enums.js';
 import './types/listing.js';
-import './types/objects.js';
 import './types/search.js';
 import './types/service.js';
 

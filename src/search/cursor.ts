@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { PROVIDERS, type ProviderName } from '../domain/listing.js';
+import { canonical } from '../store/canonical.js';
 
 /**
  * A merged-search cursor: how many listings of each provider's own order have been consumed, and
@@ -45,6 +46,6 @@ export function decodeCursor(text: string, fingerprint: string): SearchCursor {
 }
 
 /** A short digest of whatever defines the result order; cursors only work within it. */
-export function fingerprintOf(canonicalSearch: string): string {
-  return createHash('sha256').update(canonicalSearch).digest('base64url').slice(0, 16);
+export function fingerprintOf(search: object): string {
+  return createHash('sha256').update(canonical(search)).digest('base64url').slice(0, 16);
 }

@@ -1,7 +1,7 @@
 import type { Listing, ProviderName, SearchQuery } from '../domain/listing.js';
-import type { ListingStore } from '../loaders/listing-store.js';
 import { isUpstreamError, type UpstreamError } from '../providers/errors.js';
 import type { SearchPage } from '../providers/provider.js';
+import type { ListingStore } from '../store/listing-store.js';
 import { encodeCursor, type SearchCursor } from './cursor.js';
 import { mergeRuns, type ProviderRun } from './merge.js';
 

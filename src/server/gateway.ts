@@ -1,10 +1,10 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { SecurityConfig } from '../config.js';
-import type { ListingStore } from '../loaders/listing-store.js';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
+import type { ListingStore } from '../store/listing-store.js';
 import { ClientRegistry } from './clients.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { useClientAccess } from './plugins/client-access.js';

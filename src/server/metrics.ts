@@ -1,8 +1,8 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProviderName } from '../domain/listing.js';
 import type { CircuitState, UpstreamEvent } from '../http/transport.js';
-import type { CacheSource } from '../loaders/cached-fetcher.js';
 import type { ProviderHealth } from '../providers/provider.js';
+import type { CacheSource } from '../store/cached-fetcher.js';
 
 /**
  * The Prometheus registry of one app (not prom-client's global one, so that several apps can run

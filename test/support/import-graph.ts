@@ -58,7 +58,8 @@ export function violations(edges: readonly ImportEdge[]): string[] {
     const toSandbox = to.startsWith(SANDBOX);
     if (fromSandbox && toSandbox) continue;
     if (toSandbox) {
-      if (!SANDBOX_IMPORTERS.has(from)) found.push(`${from} imports ${to}: only app.ts may import the sandbox`);
+      if (!SANDBOX_IMPORTERS.has(from))
+        found.push(`${from} imports ${to}: only app.ts may import the sandbox`);
       continue;
     }
     if (fromSandbox) {
@@ -74,9 +75,7 @@ export function violations(edges: readonly ImportEdge[]): string[] {
     if (a === -1) found.push(`${from} is in no layer (add it to LAYERS in test/support/import-graph.ts)`);
     else if (b === -1) found.push(`${to} (imported by ${from}) is in no layer`);
     else if (b < a) {
-      found.push(
-        `${from} (${LAYERS[a]?.name}) imports ${to} (${LAYERS[b]?.name}): imports point down only`,
-      );
+      found.push(`${from} (${LAYERS[a]?.name}) imports ${to} (${LAYERS[b]?.name}): imports point down only`);
     }
   }
   return [...new Set(found)];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type DecodeReport, looseBoolean, looseInt, looseNumber, looseString } from '../decode.js';
-import { cleanLabel } from '../normalise.js';
+import { cleanLabel } from '../wording.js';
 
 /**
  * Tolerant schemas of Beike's bodies (through Just One API). The envelope and the ids are

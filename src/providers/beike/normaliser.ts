@@ -20,7 +20,7 @@ import {
   parseOrientations,
   parseYear,
   wanToYuan,
-} from '../normalise.js';
+} from '../wording.js';
 import type { RawAgent, RawCommunity, RawHouse } from './decoder.js';
 
 /** Beike's wording → the domain model (yuan, yuan/m², m², ISO dates). */

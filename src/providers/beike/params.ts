@@ -1,7 +1,7 @@
 import { findCity } from '../../domain/cities.js';
 import type { ListingType, SearchQuery, SearchSort } from '../../domain/listing.js';
-import { yuanToWan } from '../normalise.js';
 import type { SearchSupport } from '../provider.js';
+import { yuanToWan } from '../wording.js';
 
 /**
  * Beike's `condition` grammar, all of it in one place because most of it is assumed from the

@@ -21,7 +21,7 @@ import {
   parseOrientations,
   parseYear,
   wanToYuan,
-} from '../normalise.js';
+} from '../wording.js';
 import { houseId, type RawHouse } from './decoder.js';
 
 /** Fang house (item_search entry or item_get house) → domain Listing, in yuan, m² and ISO dates. */

@@ -1,7 +1,7 @@
 import { findCity } from '../../domain/cities.js';
 import type { Amenity, Decoration, ListingType, SearchQuery, SearchSort } from '../../domain/listing.js';
-import { yuanToWan } from '../normalise.js';
 import type { SearchSupport } from '../provider.js';
+import { yuanToWan } from '../wording.js';
 
 /** item_search answers at most this many houses per page. */
 export const FANG_MAX_PAGE_SIZE = 50;

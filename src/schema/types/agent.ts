@@ -1,8 +1,8 @@
 import type { Agent } from '../../domain/listing.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { CredentialType } from './credential.js';
 import { ProviderEnum } from './enums.js';
-import { CredentialType } from './objects.js';
 
 /**
  * Neither provider can look an agent up by id, so `node(id:)` finds agents this server has seen in

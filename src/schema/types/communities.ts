@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
 import type { ProviderName } from '../../domain/listing.js';
-import { canonical } from '../../loaders/listing-store.js';
 import { isUpstreamError } from '../../providers/errors.js';
 import { encodeCursor, fingerprintOf } from '../../search/cursor.js';
 import { builder } from '../builder.js';
@@ -82,7 +81,7 @@ builder.queryField('communities', (t) =>
       const provider = ctx.store.provider(COMMUNITY_PROVIDER);
       if (!provider?.searchCommunities) throw providerNotConfigured(COMMUNITY_PROVIDER);
       const query = { cityId: args.cityId, keyword: args.keyword?.trim() ?? null };
-      const fingerprint = fingerprintOf(canonical({ communities: query }));
+      const fingerprint = fingerprintOf({ communities: query });
       const offset = afterCursor(args.after, fingerprint)?.offsets[COMMUNITY_PROVIDER] ?? 0;
       const first = args.first ?? 20;
       const size = provider.communityPageSize ?? 20;

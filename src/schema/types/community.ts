@@ -2,7 +2,7 @@ import type { ProviderName } from '../../domain/listing.js';
 import { builder } from '../builder.js';
 import { encodeGlobalId } from '../ids.js';
 import { ProviderEnum } from './enums.js';
-import { GeoPointType } from './objects.js';
+import { GeoPointType } from './geo-point.js';
 
 /** A community as a listing names it, or as a community list describes it (more fields known). */
 export interface CommunityShape {

@@ -9,7 +9,10 @@ import { encodeGlobalId, isValidSourceId, listingLocalId, parseListingLocalId } 
 import { AgentNode } from './agent.js';
 import { CommunityType } from './community.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, OrientationEnum, ProviderEnum } from './enums.js';
-import { FloorType, GeoPointType, LayoutType, PhotoType } from './objects.js';
+import { FloorType } from './floor.js';
+import { GeoPointType } from './geo-point.js';
+import { LayoutType } from './layout.js';
+import { PhotoType } from './photo.js';
 
 /**
  * A Listing is either a search stub or a detail. A field the stub does not carry is read from

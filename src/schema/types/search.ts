@@ -2,7 +2,6 @@ import { responsePathAsArray } from 'graphql';
 import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
 import type { ProviderName, SearchQuery } from '../../domain/listing.js';
-import { canonical } from '../../loaders/listing-store.js';
 import { fingerprintOf } from '../../search/cursor.js';
 import {
   type ProviderSearchStatus,
@@ -259,6 +258,6 @@ function planSearch(query: SearchQuery, requested: ProviderName[] | null, ctx: G
     query,
     providers,
     skipped,
-    fingerprint: fingerprintOf(canonical({ query, providers })),
+    fingerprint: fingerprintOf({ query, providers }),
   };
 }

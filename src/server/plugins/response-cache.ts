@@ -1,9 +1,9 @@
 import { type DocumentNode, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { Cached } from '../../loaders/cached-fetcher.js';
-import type { ListingStore } from '../../loaders/listing-store.js';
 import type { GraphQLContext, Mode } from '../../schema/context.js';
+import type { Cached } from '../../store/cached-fetcher.js';
+import type { ListingStore } from '../../store/listing-store.js';
 
 export interface ResponseCacheOptions {
   /** The longest an answer is kept; 0 turns the cache off. */

@@ -10,7 +10,7 @@ import {
   parseOrientations,
   parseYear,
   wanToYuan,
-} from '../../src/providers/normalise.js';
+} from '../../src/providers/wording.js';
 
 describe('parseOrientations', () => {
   it.each([

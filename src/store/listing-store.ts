@@ -1,19 +1,14 @@
 import { LRUCache } from 'lru-cache';
-import type { Agent, Listing, ProviderName, SearchQuery } from '../domain/listing.js';
+import type { Agent, Listing, ListingKey, ProviderName, SearchQuery } from '../domain/listing.js';
 import type { CommunityPage, CommunityQuery, ListingProvider, SearchPage } from '../providers/provider.js';
 import { type Cached, CachedFetcher, type CacheSource } from './cached-fetcher.js';
+import { canonical } from './canonical.js';
 
 export interface CacheSettings {
   listTtlMs: number;
   detailTtlMs: number;
   staleIfErrorMs: number;
   maxEntries: number;
-}
-
-export interface ListingKey {
-  provider: ProviderName;
-  sourceId: string;
-  cityId: string | null;
 }
 
 interface DetailValue {
@@ -122,15 +117,4 @@ export class ListingStore {
     if (!provider) throw new Error(`provider ${name} is not configured`);
     return provider;
   }
-}
-
-/** A stable key for a query object: sorted keys, arrays sorted where order carries no meaning. */
-export function canonical(value: object): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : Array.isArray(v)
-        ? [...v].sort()
-        : v,
-  );
 }
