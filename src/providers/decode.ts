@@ -91,11 +91,14 @@ export class DecodeReport {
     for (const listener of listeners) listener(this.provider, this.endpoint, field);
   }
 
-  /** Logs field names and reasons only: values could be anything the provider sent. */
+  /**
+   * Logs field names and reasons only: values could be anything the provider sent. The logger is
+   * the provider's own, which already names it.
+   */
   flush(logger: Logger | undefined): void {
     if (this.problems.length === 0 || !logger) return;
     logger.warn(
-      { provider: this.provider, endpoint: this.endpoint, id: this.id, problems: this.problems },
+      { endpoint: this.endpoint, id: this.id, problems: this.problems },
       'provider fields failed to decode',
     );
   }

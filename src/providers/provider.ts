@@ -5,6 +5,7 @@ import type {
   ListingType,
   ProviderName,
   SearchQuery,
+  SearchSort,
 } from '../domain/listing.js';
 import type { CircuitState } from '../http/transport.js';
 
@@ -50,26 +51,41 @@ export interface ListingRef {
 }
 
 /**
- * What the GraphQL layer needs of a listing provider. A third provider is one more folder that
- * implements this.
+ * What a provider declares about itself, in its own folder (`rules.ts`) beside its client. The
+ * schema (listing ids, stub fields), the store (detail keys), the cost model and the search
+ * planner read this declaration and nothing else.
+ */
+export interface ProviderRules {
+  readonly name: ProviderName;
+  /** Whether a listing's key includes its city: the provider's detail call needs it (Beike). */
+  readonly cityScopedKeys: boolean;
+  /** The fields a search stub carries reliably; anything else needs `getListing`. */
+  readonly stubFields: ReadonlySet<ListingField>;
+  /** Listings per search page, the most the provider allows; a deployment may ask for fewer. */
+  readonly searchPageSize: number;
+  readonly listingTypes: readonly ListingType[];
+  /** The orders it can sort by; RELEVANCE is always its own order. */
+  readonly sorts: ReadonlySet<SearchSort>;
+  /** Its community list, when it has one. */
+  readonly communities: { readonly pageSize: number } | null;
+}
+
+/**
+ * What the layers above need of a listing provider. A third provider is one more folder that
+ * implements this and declares its rules.
  */
 export interface ListingProvider {
   readonly name: ProviderName;
-  /** Listings per search page; pages are numbered from 0. */
+  readonly rules: ProviderRules;
+  /** Listings per search page as configured (at most `rules.searchPageSize`); pages are numbered from 0. */
   readonly searchPageSize: number;
-  /** The fields a search stub carries reliably; anything else needs `getListing`. */
-  readonly stubFields: ReadonlySet<ListingField>;
-  readonly listingTypes: readonly ListingType[];
-  /** Whether `getListing` needs `cityId`. */
-  readonly detailNeedsCity: boolean;
 
   searchSupport(query: SearchQuery): SearchSupport;
-  search(query: SearchQuery, page: number, signal?: AbortSignal): Promise<SearchPage>;
+  search(query: SearchQuery, page: number): Promise<SearchPage>;
   /** null when the provider says the listing does not exist (not an error). */
-  getListing(ref: ListingRef, signal?: AbortSignal): Promise<Listing | null>;
-  /** Absent when the provider has no community list. */
-  searchCommunities?(query: CommunityQuery, page: number, signal?: AbortSignal): Promise<CommunityPage>;
-  readonly communityPageSize?: number;
+  getListing(ref: ListingRef): Promise<Listing | null>;
+  /** Present exactly when `rules.communities` is. */
+  searchCommunities?(query: CommunityQuery, page: number): Promise<CommunityPage>;
   health(): ProviderHealth;
   close(): Promise<void>;
 }

@@ -1,4 +1,3 @@
-import type { Config } from '../config.js';
 import type { ProviderName } from '../domain/listing.js';
 import { type TransportOptions, type UpstreamEvent, UpstreamTransport } from '../http/transport.js';
 import type { Logger } from '../logger.js';
@@ -12,18 +11,36 @@ export interface ProviderEndpoints {
   fang: { baseUrl: string; key: string; secret: string } | null;
 }
 
+/** How to reach one provider and how hard to use it (README, Configuration). */
+export interface ProviderSettings {
+  timeoutMs: number;
+  deadlineMs: number;
+  ratePerSecond: number;
+  dailyBudget: number | null;
+}
+
+/** The settings the providers are built from; the configuration hands them over as they are. */
+export interface ProvidersSettings {
+  beike: ProviderSettings | null;
+  fang: (ProviderSettings & { pageSize: number }) | null;
+  retry: TransportOptions['retry'];
+  circuit: TransportOptions['circuit'];
+  connections: number;
+  maxBodyBytes: number;
+}
+
 /**
  * Builds one transport (one connection pool, one pacing bucket, one budget, one circuit) and one
  * adapter per configured provider.
  */
 export function createProviders(
-  config: Config,
+  config: ProvidersSettings,
   endpoints: ProviderEndpoints,
   logger: Logger,
   onEvent?: (event: UpstreamEvent) => void,
 ): Map<ProviderName, ListingProvider> {
   const providers = new Map<ProviderName, ListingProvider>();
-  const common = (provider: ProviderName, settings: NonNullable<Config['beike'] | Config['fang']>) =>
+  const common = (provider: ProviderName, settings: ProviderSettings) =>
     ({
       provider,
       baseUrl: '',
@@ -36,17 +53,15 @@ export function createProviders(
       dailyBudget: settings.dailyBudget,
       circuit: config.circuit,
       connections: config.connections,
-      logger: logger.child({ provider }),
+      // The transport names the provider on each line itself; the adapters bind their own child.
+      logger,
       onEvent,
     }) satisfies TransportOptions;
 
   if (config.beike && endpoints.beike) {
     const { baseUrl, token } = endpoints.beike;
     const transport = new UpstreamTransport({ ...common('BEIKE', config.beike), baseUrl, secrets: [token] });
-    providers.set(
-      'BEIKE',
-      createBeikeProvider({ transport, token, logger: logger.child({ provider: 'BEIKE' }) }),
-    );
+    providers.set('BEIKE', createBeikeProvider({ transport, token, logger }));
   }
   if (config.fang && endpoints.fang) {
     const { baseUrl, key, secret } = endpoints.fang;
@@ -62,7 +77,7 @@ export function createProviders(
         key,
         secret,
         searchPageSize: config.fang.pageSize,
-        logger: logger.child({ provider: 'FANG' }),
+        logger,
       }),
     );
   }

@@ -22,14 +22,24 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
     nodeTypeOptions: { description: 'An object with an opaque global id, refetchable with `node(id:)`.' },
+    idFieldOptions: { description: 'Opaque global id; pass it to `node(id:)` to read the object again.' },
     nodeQueryOptions: {
       description:
         'Any object by its global id; null when it does not exist. A malformed id is BAD_USER_INPUT.',
       nullable: true,
+      args: { id: { description: 'Global ids, as read from `id` fields.' } },
     },
     nodesQueryOptions: {
       description:
         'Several objects by their global ids, in the same order; null for those that do not exist.',
+      args: { ids: { description: 'Global ids, as read from `id` fields.' } },
+    },
+    pageInfoTypeOptions: { description: 'Relay page information.' },
+    hasNextPageFieldOptions: { description: 'More items follow this page.' },
+    hasPreviousPageFieldOptions: { description: 'Items came before this page.' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of this page.' },
+    endCursorFieldOptions: {
+      description: 'Cursor of the last item of this page; pass it as `after` for the next page.',
     },
   },
   validation: {

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { ProviderName } from '../domain/listing.js';
-import type { UpstreamError } from '../providers/errors.js';
+import { isUpstreamError, type UpstreamError } from '../providers/errors.js';
+import { ProviderNotConfiguredError, SearchInputError } from '../search/errors.js';
 
 /** The codes clients can rely on besides the upstream taxonomy (src/providers/errors.ts). */
 export function badUserInput(argument: string, message: string): GraphQLError {
@@ -28,4 +29,25 @@ export function upstreamGraphQLError(
       ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
     },
   });
+}
+
+/** Runs a search layer step, turning its refusals into the client's errors. */
+export function fromSearchError<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof SearchInputError) throw badUserInput(error.argument, error.message);
+    if (error instanceof ProviderNotConfiguredError) throw providerNotConfigured(error.provider);
+    throw error;
+  }
+}
+
+/** A provider failure that leaves nothing to show becomes the field's error. */
+export async function upstreamErrorsOf<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isUpstreamError(error)) throw upstreamGraphQLError(error);
+    throw error;
+  }
 }

@@ -1,12 +1,12 @@
 import { type ListingKey, PROVIDERS, type ProviderName } from '../domain/listing.js';
+import { keyCity, PROVIDER_RULES } from '../providers/rules.js';
 import { badUserInput } from './errors.js';
 
 /**
  * Global ids are base64url("Type:local id"). A listing's local id is PROVIDER:cityId:sourceId;
- * cityId is empty for providers whose ids are unique across cities (Fang).
+ * cityId is empty for providers whose keys are not city-scoped (their declared rules say which).
  */
 
-const CITY_SCOPED: ReadonlySet<ProviderName> = new Set(['BEIKE']);
 const SOURCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function encodeGlobalId(typename: string, localId: string | number | bigint): string {
@@ -24,7 +24,7 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
 }
 
 export function listingLocalId(key: ListingKey): string {
-  return `${key.provider}:${CITY_SCOPED.has(key.provider) ? (key.cityId ?? '') : ''}:${key.sourceId}`;
+  return `${key.provider}:${keyCity(key) ?? ''}:${key.sourceId}`;
 }
 
 export function parseListingLocalId(localId: string): ListingKey {
@@ -34,7 +34,7 @@ export function parseListingLocalId(localId: string): ListingKey {
     !PROVIDERS.includes(provider as ProviderName) ||
     !sourceId ||
     !SOURCE_ID.test(sourceId) ||
-    (CITY_SCOPED.has(provider as ProviderName) ? !/^\d{6}$/.test(cityId ?? '') : cityId !== '')
+    (PROVIDER_RULES[provider as ProviderName].cityScopedKeys ? !/^\d{6}$/.test(cityId ?? '') : cityId !== '')
   ) {
     throw badUserInput('id', 'is not a valid listing id');
   }

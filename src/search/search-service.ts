@@ -4,6 +4,7 @@ import type { SearchPage } from '../providers/provider.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { encodeCursor, type SearchCursor } from './cursor.js';
 import { mergeRuns, type ProviderRun } from './merge.js';
+import type { SearchPlan } from './plan.js';
 
 export type ProviderSearchState = 'OK' | 'FAILED' | 'SKIPPED';
 
@@ -22,7 +23,7 @@ export interface ProviderSearchStatus {
 
 export interface SearchEdgeResult {
   cursor: string;
-  listing: Listing;
+  node: Listing;
 }
 
 export interface SearchResult {
@@ -31,15 +32,6 @@ export interface SearchResult {
   hasPreviousPage: boolean;
   totalCount: number | null;
   providers: ProviderSearchStatus[];
-}
-
-export interface SearchPlan {
-  query: SearchQuery;
-  /** Providers to ask, in tie-break order. */
-  providers: ProviderName[];
-  /** Providers that were considered and left out, with the reason. */
-  skipped: { provider: ProviderName; reason: string }[];
-  fingerprint: string;
 }
 
 interface FetchedRun {
@@ -115,7 +107,7 @@ export async function runSearch(
       : null;
   return {
     edges: merged.items.map((item) => ({
-      listing: item.listing,
+      node: item.listing,
       cursor: encodeCursor({ fingerprint: plan.fingerprint, offsets: { ...failedOffsets, ...item.offsets } }),
     })),
     hasNextPage: merged.hasNextPage || Object.keys(failedOffsets).length > 0,

@@ -14,6 +14,8 @@ import {
 } from 'graphql';
 import type { ProviderName } from '../domain/listing.js';
 import type { ListingProvider } from '../providers/provider.js';
+import { communityProvider, stubCarries } from '../providers/rules.js';
+import { DEFAULT_FIRST } from '../search/paging.js';
 
 /**
  * The cost of an operation in upstream calls: the most provider calls it can trigger, computed
@@ -23,8 +25,8 @@ import type { ListingProvider } from '../providers/provider.js';
  *
  * - `search(first: N)`: for each provider that may be asked, the search pages that can hold N
  *   listings; plus N detail calls when the selection under `edges.node` reaches a field that some
- *   asked provider's stubs do not carry (`ListingProvider.stubFields`, the rule of `stubCarries`
- *   in src/schema/types/listing.ts).
+ *   asked provider's stubs do not carry (`stubCarries` over the providers' declared rules, as
+ *   the schema's resolvers read them).
  * - `listing`: 1. `node`: 1. `nodes(ids)`: 1 per id.
  * - `communities(first: N)`: the community pages that can hold N.
  * - `cities`, `service`, introspection: 0.
@@ -33,20 +35,8 @@ import type { ListingProvider } from '../providers/provider.js';
 
 export type CostProviders = ReadonlyMap<ProviderName, ListingProvider>;
 
-/** What a search or community list uses when `first` is not given. */
-const DEFAULT_FIRST = 20;
-
-/**
- * Listing fields every stub has (identity and our own timestamp); any other field may need the
- * detail when the stub's value is missing.
- */
-const ALWAYS_ON_STUB: ReadonlySet<string> = new Set([
-  '__typename',
-  'id',
-  'provider',
-  'sourceId',
-  'fetchedAt',
-]);
+/** GraphQL fields of a Listing that are not Listing data: made from its identity, never a call. */
+const MADE_FROM_IDENTITY: ReadonlySet<string> = new Set(['__typename', 'id']);
 
 type RootRule = (field: FieldNode, args: Record<string, unknown>, walk: Walker) => number;
 
@@ -166,15 +156,15 @@ function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walke
   const searches = asked.reduce((n, p) => n + pagesFor(first, p.searchPageSize, resumed), 0);
   const nodeFields = walk.fieldsAt(field.selectionSet, ['edges', 'node']);
   const needsDetail = nodeFields.some(
-    (f) => !ALWAYS_ON_STUB.has(f.name.value) && asked.some((p) => !p.stubFields.has(f.name.value as never)),
+    (f) => !MADE_FROM_IDENTITY.has(f.name.value) && asked.some((p) => !stubCarries(p.rules, f.name.value)),
   );
   return searches + (needsDetail ? first : 0);
 }
 
 function communitiesCost(_field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
-  const provider = [...walk.providers.values()].find((p) => p.searchCommunities);
-  if (!provider) return 0;
-  return pagesFor(asCount(args.first), provider.communityPageSize ?? DEFAULT_FIRST, args.after != null);
+  const pageSize = communityProvider(walk.providers.values())?.rules.communities?.pageSize;
+  if (!pageSize) return 0;
+  return pagesFor(asCount(args.first), pageSize, args.after != null);
 }
 
 /**

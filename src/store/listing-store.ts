@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Agent, Listing, ListingKey, ProviderName, SearchQuery } from '../domain/listing.js';
 import type { CommunityPage, CommunityQuery, ListingProvider, SearchPage } from '../providers/provider.js';
+import { keyCity } from '../providers/rules.js';
 import { type Cached, CachedFetcher, type CacheSource } from './cached-fetcher.js';
 import { canonical } from './canonical.js';
 
@@ -61,8 +62,7 @@ export class ListingStore {
   }
 
   detailKey(key: ListingKey): string {
-    const needsCity = this.providers.get(key.provider)?.detailNeedsCity ?? true;
-    return `${key.provider}|${needsCity ? (key.cityId ?? '') : ''}|${key.sourceId}`;
+    return `${key.provider}|${keyCity(key) ?? ''}|${key.sourceId}`;
   }
 
   async detail(key: ListingKey): Promise<Cached<Listing | null>> {

@@ -1,80 +1,47 @@
 import { z } from 'zod';
-import type { Community, Listing, ListingField, SearchQuery } from '../../domain/listing.js';
-import type { UpstreamTransport } from '../../http/transport.js';
-import type { Logger } from '../../logger.js';
-import { DecodeReport, looseBoolean, looseInt } from '../decode.js';
+import type { Community, Listing, SearchQuery } from '../../domain/listing.js';
+import { hasMoreAfter, ProviderBase, type ProviderBaseOptions } from '../base.js';
+import { type DecodeReport, looseBoolean, looseInt } from '../decode.js';
 import { UpstreamError } from '../errors.js';
 import type {
   CommunityPage,
   CommunityQuery,
   ListingProvider,
   ListingRef,
-  ProviderHealth,
   SearchPage,
   SearchSupport,
 } from '../provider.js';
 import { decodeCommunity, decodeDetail, decodeListItem, type RawPage } from './decoder.js';
 import { judgeCommunityList, judgeDetail, judgeResaleList } from './judge.js';
 import { normaliseCommunity, normaliseHouse } from './normaliser.js';
-import {
-  BEIKE_LISTING_TYPES,
-  BEIKE_PAGE_SIZE,
-  beikeSearchSupport,
-  communityCondition,
-  resaleCondition,
-} from './params.js';
+import { BEIKE_PAGE_SIZE, beikeSearchSupport, communityCondition, resaleCondition } from './params.js';
+import { BEIKE_RULES } from './rules.js';
 
-export interface BeikeProviderOptions {
-  /** Built by the caller with the token among the secrets it scrubs. */
-  transport: UpstreamTransport;
+export interface BeikeProviderOptions extends ProviderBaseOptions {
   token: string;
-  logger: Logger;
-  now?: () => Date;
 }
 
 const DETAIL_PATH = '/api/beike/ershoufang/detail/v1';
 const RESALE_LIST_PATH = '/api/beike/get-ershoufang-list/v1';
 const COMMUNITY_LIST_PATH = '/api/beike/community/list/v1';
 
-/** What a get-ershoufang-list item carries reliably; the rest needs the detail endpoint. */
-const STUB_FIELDS: ReadonlySet<ListingField> = new Set<ListingField>([
-  'cityId',
-  'listingType',
-  'title',
-  'url',
-  'totalPrice',
-  'unitPrice',
-  'monthlyRent',
-  'area',
-  'layout',
-  'tags',
-]);
-
-export class BeikeProvider implements ListingProvider {
-  readonly name = 'BEIKE' as const;
+export class BeikeProvider extends ProviderBase implements ListingProvider {
+  override readonly name = 'BEIKE' as const;
+  readonly rules = BEIKE_RULES;
   readonly searchPageSize = BEIKE_PAGE_SIZE;
-  readonly communityPageSize = BEIKE_PAGE_SIZE;
-  readonly stubFields = STUB_FIELDS;
-  readonly listingTypes = BEIKE_LISTING_TYPES;
-  readonly detailNeedsCity = true;
 
-  private readonly transport: UpstreamTransport;
   private readonly token: string;
-  private readonly logger: Logger;
-  private readonly now: () => Date;
 
   constructor(options: BeikeProviderOptions) {
-    this.transport = options.transport;
+    super('BEIKE', options);
     this.token = options.token;
-    this.logger = options.logger.child({ provider: 'BEIKE' });
-    this.now = options.now ?? (() => new Date());
   }
 
   searchSupport(query: SearchQuery): SearchSupport {
     return beikeSearchSupport(query);
   }
 
-  async search(query: SearchQuery, page: number, signal?: AbortSignal): Promise<SearchPage> {
+  async search(query: SearchQuery, page: number): Promise<SearchPage> {
     const raw = await this.transport.request(
       {
         endpoint: 'search',
@@ -86,23 +53,23 @@ export class BeikeProvider implements ListingProvider {
         }),
       },
       judgeResaleList,
-      signal,
     );
-    const report = new DecodeReport('BEIKE', 'search');
     const now = this.now();
-    const listings: Listing[] = [];
-    for (const item of raw.items) {
-      const house = decodeListItem(item, report);
-      if (house) {
-        listings.push(normaliseHouse(house, { report, isDetail: false, now, fallbackCityId: query.cityId }));
+    return this.decoding('search', undefined, (report) => {
+      const listings: Listing[] = [];
+      for (const item of raw.items) {
+        const house = decodeListItem(item, report);
+        if (house) {
+          listings.push(
+            normaliseHouse(house, { report, isDetail: false, now, fallbackCityId: query.cityId }),
+          );
+        }
       }
-    }
-    const paging = this.paging(raw, raw.items.length, page, report, 'hasMoreData', 'totalCount');
-    report.flush(this.logger);
-    return { listings, ...paging };
+      return { listings, ...this.paging(raw, page, report, 'hasMoreData', 'totalCount') };
+    });
   }
 
-  async getListing(ref: ListingRef, signal?: AbortSignal): Promise<Listing | null> {
+  async getListing(ref: ListingRef): Promise<Listing | null> {
     if (ref.cityId === null) throw new Error('Beike needs the city of a listing to fetch its detail');
     const data = await this.transport.request(
       {
@@ -112,14 +79,15 @@ export class BeikeProvider implements ListingProvider {
         id: ref.sourceId,
       },
       judgeDetail,
-      signal,
     );
     if (data === null) return null;
-    const report = new DecodeReport('BEIKE', 'detail', ref.sourceId);
-    const house = decodeDetail(data, report);
-    const listing =
-      house && normaliseHouse(house, { report, isDetail: true, now: this.now(), fallbackCityId: ref.cityId });
-    report.flush(this.logger);
+    const cityId = ref.cityId;
+    const listing = this.decoding('detail', ref.sourceId, (report) => {
+      const house = decodeDetail(data, report);
+      return (
+        house && normaliseHouse(house, { report, isDetail: true, now: this.now(), fallbackCityId: cityId })
+      );
+    });
     // Unreachable while the judge checks the id; "not found" (null) would be the wrong answer here.
     if (!listing) {
       throw new UpstreamError('UPSTREAM_BAD_RESPONSE', 'Beike detail has no usable basicInfo', {
@@ -130,7 +98,7 @@ export class BeikeProvider implements ListingProvider {
     return listing;
   }
 
-  async searchCommunities(query: CommunityQuery, page: number, signal?: AbortSignal): Promise<CommunityPage> {
+  async searchCommunities(query: CommunityQuery, page: number): Promise<CommunityPage> {
     const raw = await this.transport.request(
       {
         endpoint: 'communities',
@@ -142,36 +110,24 @@ export class BeikeProvider implements ListingProvider {
         }),
       },
       judgeCommunityList,
-      signal,
     );
-    const report = new DecodeReport('BEIKE', 'communities');
     const now = this.now();
-    const communities: Community[] = [];
-    for (const item of raw.items) {
-      const community = decodeCommunity(item, report);
-      if (community) communities.push(normaliseCommunity(community, query.cityId, now));
-    }
-    const paging = this.paging(raw, raw.items.length, page, report, 'has_more_data', 'total_count');
-    report.flush(this.logger);
-    return { communities, ...paging };
-  }
-
-  health(): ProviderHealth {
-    return { circuit: this.transport.circuitState, budgetRemaining: this.transport.budgetRemaining };
-  }
-
-  close(): Promise<void> {
-    return this.transport.close();
+    return this.decoding('communities', undefined, (report) => {
+      const communities: Community[] = [];
+      for (const item of raw.items) {
+        const community = decodeCommunity(item, report);
+        if (community) communities.push(normaliseCommunity(community, query.cityId, now));
+      }
+      return { communities, ...this.paging(raw, page, report, 'has_more_data', 'total_count') };
+    });
   }
 
   private withToken(params: Record<string, string>): Record<string, string> {
     return { ...params, token: this.token };
   }
 
-  /** Beike's own "more" flag wins; else the total; else a full page suggests more. */
   private paging(
     raw: RawPage,
-    itemCount: number,
     page: number,
     report: DecodeReport,
     moreField: string,
@@ -179,10 +135,8 @@ export class BeikeProvider implements ListingProvider {
   ): { total: number | null; hasMore: boolean } {
     const total = report.field(totalField, looseInt.pipe(z.number().nonnegative()), raw.total);
     const more = report.field(moreField, looseBoolean, raw.hasMore);
+    const itemCount = raw.items.length;
     const seen = page * BEIKE_PAGE_SIZE + itemCount;
-    return {
-      total,
-      hasMore: more ?? (total !== null ? seen < total : itemCount >= BEIKE_PAGE_SIZE),
-    };
+    return { total, hasMore: hasMoreAfter({ more, total, seen, itemCount, pageSize: BEIKE_PAGE_SIZE }) };
   }
 }

@@ -1,107 +1,76 @@
-import type { Listing, ListingField, SearchQuery } from '../../domain/listing.js';
-import type { UpstreamTransport } from '../../http/transport.js';
-import type { Logger } from '../../logger.js';
-import { DecodeReport } from '../decode.js';
-import type { ListingProvider, ListingRef, ProviderHealth, SearchPage, SearchSupport } from '../provider.js';
+import type { Listing, SearchQuery } from '../../domain/listing.js';
+import { hasMoreAfter, ProviderBase, type ProviderBaseOptions } from '../base.js';
+import type { ListingProvider, ListingRef, SearchPage, SearchSupport } from '../provider.js';
 import { judgeItem, judgeSearch } from './judge.js';
 import { normaliseHouse } from './normaliser.js';
-import { FANG_LISTING_TYPES, FANG_MAX_PAGE_SIZE, fangSearchSupport, searchParams } from './params.js';
+import { fangSearchSupport, searchParams } from './params.js';
+import { FANG_RULES } from './rules.js';
 import { signParams } from './sign.js';
 
-export interface FangProviderOptions {
-  /** Built by the caller with both `key` and `secret` among the secrets it scrubs. */
-  transport: UpstreamTransport;
+export interface FangProviderOptions extends ProviderBaseOptions {
   key: string;
   secret: string;
-  logger: Logger;
   /** Houses per search page; Fang allows 50 at most. */
   searchPageSize?: number;
-  now?: () => Date;
 }
 
 const SEARCH_PATH = '/fang/item_search';
 const DETAIL_PATH = '/fang/item_get';
 
-/** What an item_search entry carries reliably (item_get adds floor, photos, agent, …). */
-const STUB_FIELDS: ReadonlySet<ListingField> = new Set<ListingField>([
-  'cityId',
-  'listingType',
-  'title',
-  'url',
-  'totalPrice',
-  'unitPrice',
-  'monthlyRent',
-  'area',
-  'layout',
-  'decoration',
-  'amenities',
-  'tags',
-  'listedAt',
-  'community',
-  'isActive',
-]);
-
-export class FangProvider implements ListingProvider {
-  readonly name = 'FANG' as const;
+export class FangProvider extends ProviderBase implements ListingProvider {
+  override readonly name = 'FANG' as const;
+  readonly rules = FANG_RULES;
   readonly searchPageSize: number;
-  readonly stubFields = STUB_FIELDS;
-  readonly listingTypes = FANG_LISTING_TYPES;
-  readonly detailNeedsCity = false;
 
-  private readonly transport: UpstreamTransport;
   private readonly key: string;
   private readonly secret: string;
-  private readonly logger: Logger;
-  private readonly now: () => Date;
 
   constructor(options: FangProviderOptions) {
-    const pageSize = options.searchPageSize ?? FANG_MAX_PAGE_SIZE;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > FANG_MAX_PAGE_SIZE) {
-      throw new RangeError(`searchPageSize must be an integer from 1 to ${FANG_MAX_PAGE_SIZE}`);
+    super('FANG', options);
+    const most = FANG_RULES.searchPageSize;
+    const pageSize = options.searchPageSize ?? most;
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > most) {
+      throw new RangeError(`searchPageSize must be an integer from 1 to ${most}`);
     }
     this.searchPageSize = pageSize;
-    this.transport = options.transport;
     this.key = options.key;
     this.secret = options.secret;
-    this.logger = options.logger.child({ provider: 'FANG' });
-    this.now = options.now ?? (() => new Date());
   }
 
   searchSupport(query: SearchQuery): SearchSupport {
     return fangSearchSupport(query);
   }
 
-  async search(query: SearchQuery, page: number, signal?: AbortSignal): Promise<SearchPage> {
+  async search(query: SearchQuery, page: number): Promise<SearchPage> {
     const params = searchParams(query, page + 1, this.searchPageSize);
     const raw = await this.transport.request(
       { endpoint: 'search', path: SEARCH_PATH, query: this.signed('item_search', params) },
       judgeSearch,
-      signal,
     );
-    const report = new DecodeReport('FANG', 'search');
     const now = this.now();
-    const listings: Listing[] = [];
-    for (const house of raw.houses) {
-      const listing = normaliseHouse(house, {
-        report,
-        isDetail: false,
-        now,
-        fallbackCityId: query.cityId,
-        fallbackListingType: query.listingType,
-      });
-      if (listing) listings.push(listing);
-    }
-    report.flush(this.logger);
-    const seen = (page + 1) * this.searchPageSize;
-    return {
-      listings,
+    const listings = this.decoding('search', undefined, (report) =>
+      raw.houses.flatMap((house) => {
+        const listing = normaliseHouse(house, {
+          report,
+          isDetail: false,
+          now,
+          fallbackCityId: query.cityId,
+          fallbackListingType: query.listingType,
+        });
+        return listing ? [listing] : [];
+      }),
+    );
+    const hasMore = hasMoreAfter({
+      more: raw.hasNext,
       total: raw.total,
-      hasMore:
-        raw.hasNext ?? (raw.total !== null ? seen < raw.total : raw.houses.length >= this.searchPageSize),
-    };
+      seen: (page + 1) * this.searchPageSize,
+      itemCount: raw.houses.length,
+      pageSize: this.searchPageSize,
+    });
+    return { listings, total: raw.total, hasMore };
   }
 
-  async getListing(ref: ListingRef, signal?: AbortSignal): Promise<Listing | null> {
+  async getListing(ref: ListingRef): Promise<Listing | null> {
     const raw = await this.transport.request(
       {
         endpoint: 'detail',
@@ -110,27 +79,17 @@ export class FangProvider implements ListingProvider {
         id: ref.sourceId,
       },
       judgeItem,
-      signal,
     );
     if (raw === null) return null;
-    const report = new DecodeReport('FANG', 'detail', ref.sourceId);
-    const listing = normaliseHouse(raw, {
-      report,
-      isDetail: true,
-      now: this.now(),
-      fallbackCityId: ref.cityId,
-      fallbackListingType: null,
-    });
-    report.flush(this.logger);
-    return listing;
-  }
-
-  health(): ProviderHealth {
-    return { circuit: this.transport.circuitState, budgetRemaining: this.transport.budgetRemaining };
-  }
-
-  close(): Promise<void> {
-    return this.transport.close();
+    return this.decoding('detail', ref.sourceId, (report) =>
+      normaliseHouse(raw, {
+        report,
+        isDetail: true,
+        now: this.now(),
+        fallbackCityId: ref.cityId,
+        fallbackListingType: null,
+      }),
+    );
   }
 
   /** Public params + business params + sign; the secret only ever enters the hash. */

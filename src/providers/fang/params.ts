@@ -1,5 +1,12 @@
 import { findCity } from '../../domain/cities.js';
-import type { Amenity, Decoration, ListingType, SearchQuery, SearchSort } from '../../domain/listing.js';
+import {
+  type Amenity,
+  type Decoration,
+  type ListingType,
+  SEARCH_SORTS,
+  type SearchQuery,
+  type SearchSort,
+} from '../../domain/listing.js';
 import type { SearchSupport } from '../provider.js';
 import { yuanToWan } from '../wording.js';
 
@@ -31,6 +38,11 @@ const SORT_PARAM: Record<SearchSort, string | null | undefined> = {
   UNIT_PRICE_DESC: undefined,
 };
 
+/** The sorts item_search can honour. */
+export const FANG_SORTS: ReadonlySet<SearchSort> = new Set(
+  SEARCH_SORTS.filter((sort) => SORT_PARAM[sort] !== undefined),
+);
+
 const DECORATION_PARAM: Record<Decoration, string> = { FULL: 'full', SIMPLE: 'half', ROUGH: 'none' };
 const AMENITY_PARAM: Record<Amenity, string> = { METRO: 'metro', SCHOOL: 'school', HOSPITAL: 'hospital' };
 
@@ -42,7 +54,7 @@ export function fangSearchSupport(query: SearchQuery): SearchSupport {
   const serves = FANG_LISTING_TYPES.includes(query.listingType) && !!city?.providers.includes('FANG');
   const ignoredFilters: string[] = [];
   if (query.bedrooms.some((n) => n < 1)) ignoredFilters.push('bedrooms');
-  if (SORT_PARAM[query.sort] === undefined) ignoredFilters.push('sort');
+  if (!FANG_SORTS.has(query.sort)) ignoredFilters.push('sort');
   return { serves, ignoredFilters };
 }
 

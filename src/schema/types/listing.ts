@@ -2,6 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from 'grap
 import { findCity } from '../../domain/cities.js';
 import type { Listing, ListingField } from '../../domain/listing.js';
 import { isUpstreamError } from '../../providers/errors.js';
+import { PROVIDER_RULES, stubCarries } from '../../providers/rules.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
@@ -184,10 +185,9 @@ async function loadDetail(localId: string, ctx: GraphQLContext): Promise<Listing
   }
 }
 
-/** Whether a stub can answer a field by itself. Objects and lists need the detail unless declared. */
-function stubCarries(listing: Listing, field: ListingField, ctx: GraphQLContext): boolean {
-  if (listing.isDetail) return true;
-  if (ctx.store.provider(listing.provider)?.stubFields.has(field)) return true;
+/** Whether a listing can answer a field by itself. Objects and lists need the detail unless declared. */
+function answersAlone(listing: Listing, field: ListingField): boolean {
+  if (listing.isDetail || stubCarries(PROVIDER_RULES[listing.provider], field)) return true;
   const value = listing[field];
   return value !== null && typeof value !== 'object';
 }
@@ -197,7 +197,7 @@ function detailField<F extends ListingField, R = Listing[F]>(
   map: (value: Listing[F], listing: Listing) => R = (value) => value as unknown as R,
 ) {
   return (listing: Listing, _args: object, ctx: GraphQLContext, info: GraphQLResolveInfo): R | Promise<R> => {
-    if (stubCarries(listing, field, ctx)) return map(listing[field], listing);
+    if (answersAlone(listing, field)) return map(listing[field], listing);
     const id = listingLocalId(listing);
     return ListingNode.getDataloader(ctx)
       .load(id)
@@ -243,8 +243,8 @@ builder.queryField('listing', (t) =>
       if (!isValidSourceId(sourceId)) throw badUserInput('sourceId', 'is not a valid listing id');
       if (cityId != null && !findCity(cityId))
         throw badUserInput('cityId', `unknown city ${JSON.stringify(cityId)}`);
-      if (provider === 'BEIKE' && cityId == null)
-        throw badUserInput('cityId', 'is required for BEIKE listings');
+      if (PROVIDER_RULES[provider].cityScopedKeys && cityId == null)
+        throw badUserInput('cityId', `is required for ${provider} listings`);
       if (!ctx.store.provider(provider)) throw providerNotConfigured(provider);
       const detail = await ListingNode.getDataloader(ctx).load(
         listingLocalId({ provider, sourceId, cityId: cityId ?? null }),

@@ -1,23 +1,15 @@
 import { responsePathAsArray } from 'graphql';
 import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
-import type { ProviderName, SearchQuery } from '../../domain/listing.js';
-import { fingerprintOf } from '../../search/cursor.js';
-import {
-  type ProviderSearchStatus,
-  runSearch,
-  type SearchEdgeResult,
-  type SearchPlan,
-  type SearchResult,
-} from '../../search/search-service.js';
+import { planSearch, searchQueryOf } from '../../search/plan.js';
+import { type ProviderSearchStatus, runSearch, type SearchResult } from '../../search/search-service.js';
 import { builder } from '../builder.js';
-import type { GraphQLContext } from '../context.js';
+import { connectionType, DEFAULT_FIRST, firstValidator, MAX_FIRST } from '../connection.js';
 import { afterCursor } from '../cursor-arg.js';
-import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
+import { fromSearchError, upstreamGraphQLError } from '../errors.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, ProviderEnum, SearchSortEnum } from './enums.js';
 import { ListingNode } from './listing.js';
 
-const MAX_FIRST = 50;
 const money = z.number().min(0, 'must not be negative').max(1e12, 'is too large');
 
 export const SearchFilterInput = builder.inputType('SearchFilter', {
@@ -123,48 +115,28 @@ const ProviderSearchStatusType = builder.objectRef<ProviderSearchStatus>('Provid
   }),
 });
 
-const SearchEdgeType = builder.objectRef<SearchEdgeResult>('SearchEdge').implement({
-  description: 'A listing in a search result.',
-  fields: (t) => ({
-    cursor: t.exposeString('cursor', { description: 'Pass as `after` to continue after this listing.' }),
-    node: t.field({ type: ListingNode, description: 'The listing.', resolve: (edge) => edge.listing }),
-  }),
-});
-
-interface SearchConnectionShape extends SearchResult {
-  startCursor: string | null;
-  endCursor: string | null;
-}
-
-const SearchConnectionType = builder.objectRef<SearchConnectionShape>('SearchConnection').implement({
-  description: 'A page of a search merged across providers (Relay connection).',
-  fields: (t) => ({
-    edges: t.field({
-      type: [SearchEdgeType],
-      description: 'The listings, in order.',
-      resolve: (c) => c.edges,
-    }),
-    pageInfo: t.field({
-      type: builder.pageInfoRef(),
-      description: 'Where this page is.',
-      resolve: (c) => ({
-        hasNextPage: c.hasNextPage,
-        hasPreviousPage: c.hasPreviousPage,
-        startCursor: c.startCursor,
-        endCursor: c.endCursor,
+const SearchConnectionType = connectionType<SearchResult['edges'][number]['node'], SearchResult>(
+  'SearchConnection',
+  {
+    description: 'A page of a search merged across providers (Relay connection).',
+    edge: {
+      name: 'SearchEdge',
+      description: 'A listing in a search result.',
+      cursor: 'Pass as `after` to continue after this listing.',
+      node: 'The listing.',
+    },
+    node: ListingNode,
+    edges: 'The listings, in order.',
+    totalCount: "The providers' counts of matching listings added up; null when one did not say.",
+    fields: (t) => ({
+      providers: t.field({
+        type: [ProviderSearchStatusType],
+        description: 'How each provider took part: answered, failed or skipped, and the filters it ignored.',
+        resolve: (c) => c.providers,
       }),
     }),
-    totalCount: t.exposeInt('totalCount', {
-      nullable: true,
-      description: "The providers' counts of matching listings added up; null when one did not say.",
-    }),
-    providers: t.field({
-      type: [ProviderSearchStatusType],
-      description: 'How each provider took part: answered, failed or skipped, and the filters it ignored.',
-      resolve: (c) => c.providers,
-    }),
-  }),
-});
+  },
+);
 
 builder.queryField('search', (t) =>
   t.field({
@@ -175,34 +147,18 @@ builder.queryField('search', (t) =>
     args: {
       filter: t.arg({ type: SearchFilterInput, required: true, description: 'What to look for.' }),
       first: t.arg.int({
-        defaultValue: 20,
+        defaultValue: DEFAULT_FIRST,
         description: `How many listings, 1 to ${MAX_FIRST}.`,
-        validate: z
-          .number()
-          .int()
-          .min(1, `must be 1 to ${MAX_FIRST}`)
-          .max(MAX_FIRST, `must be 1 to ${MAX_FIRST}`),
+        validate: firstValidator,
       }),
       after: t.arg.string({ description: 'A cursor from a previous page of the same search.' }),
       sort: t.arg({ type: SearchSortEnum, defaultValue: 'RELEVANCE', description: 'Order.' }),
     },
     resolve: async (_root, args, ctx, info) => {
-      const query: SearchQuery = {
-        cityId: args.filter.cityId,
-        keyword: args.filter.keyword?.trim() ?? null,
-        listingType: args.filter.listingType ?? 'RESALE',
-        bedrooms: [...new Set(args.filter.bedrooms ?? [])].sort(),
-        priceMin: args.filter.priceMin ?? null,
-        priceMax: args.filter.priceMax ?? null,
-        areaMin: args.filter.areaMin ?? null,
-        areaMax: args.filter.areaMax ?? null,
-        decoration: args.filter.decoration ?? null,
-        amenities: [...new Set(args.filter.amenities ?? [])].sort(),
-        sort: args.sort ?? 'RELEVANCE',
-      };
-      const plan = planSearch(query, args.filter.providers ?? null, ctx);
+      const query = searchQueryOf(args.filter, args.sort);
+      const plan = fromSearchError(() => planSearch(ctx.store, query, args.filter.providers ?? null));
       const after = afterCursor(args.after, plan.fingerprint);
-      const result = await runSearch(ctx.store, plan, args.first ?? 20, after);
+      const result = await runSearch(ctx.store, plan, args.first ?? DEFAULT_FIRST, after);
       const failures = result.providers.flatMap((s) => (s.error ? [s.error] : []));
       if (failures.length > 0 && result.providers.every((s) => s.state === 'FAILED')) {
         // Nothing to show: the first failure is the answer.
@@ -217,47 +173,7 @@ builder.queryField('search', (t) =>
           message: `${status.provider} failed; its results are served from cache past their TTL`,
         });
       }
-      return {
-        ...result,
-        startCursor: result.edges[0]?.cursor ?? null,
-        endCursor: result.edges[result.edges.length - 1]?.cursor ?? null,
-      };
+      return result;
     },
   }),
 );
-
-/**
- * Which providers to ask. An explicitly named provider that is not configured, or cannot serve the
- * search, is the client's error; by default such providers are skipped and said so.
- */
-function planSearch(query: SearchQuery, requested: ProviderName[] | null, ctx: GraphQLContext): SearchPlan {
-  const candidates = requested ? [...new Set(requested)] : [...ctx.store.providers.keys()];
-  const providers: ProviderName[] = [];
-  const skipped: SearchPlan['skipped'] = [];
-  for (const name of candidates) {
-    const provider = ctx.store.provider(name);
-    if (!provider) {
-      if (requested) throw providerNotConfigured(name);
-      continue;
-    }
-    const support = provider.searchSupport(query);
-    const orderedSort = query.sort !== 'RELEVANCE';
-    const reason = !support.serves
-      ? `${name} does not list ${query.listingType} in this city`
-      : orderedSort && support.ignoredFilters.includes('sort')
-        ? `${name} cannot sort by ${query.sort}`
-        : null;
-    if (reason === null) providers.push(name);
-    else if (requested) throw badUserInput('filter.providers', reason);
-    else skipped.push({ provider: name, reason });
-  }
-  if (providers.length === 0 && skipped.length === 0) {
-    throw badUserInput('filter.providers', 'no configured provider can serve this search');
-  }
-  return {
-    query,
-    providers,
-    skipped,
-    fingerprint: fingerprintOf({ query, providers }),
-  };
-}

@@ -234,7 +234,7 @@ describe('Beike adapter against the sandbox: communities', () => {
     );
     expect(page.communities.map((c) => c.name)).toContain('双裕花园西区');
     expect(page.communities.map((c) => c.sourceId).sort()).toEqual(expected.map((c) => c.communityId).sort());
-    expect(beike.communityPageSize).toBe(20);
+    expect(beike.rules.communities?.pageSize).toBe(20);
   });
 });
 
