@@ -1,6 +1,5 @@
 import type { Judge, UpstreamResponse, Verdict } from '../../http/transport.js';
-import { UpstreamError, type UpstreamErrorCode } from '../errors.js';
-import { parseJson, retryAfterSeconds as retryAfterOf } from '../judging.js';
+import { type Failure, type FailureWording, failure as failed, parseJson } from '../judging.js';
 import {
   appAnswerSchema,
   communityPageSchema,
@@ -16,7 +15,6 @@ import {
  * without one by the status. Code 201 ("content not found") is an answer, not a failure.
  */
 
-type Failure = { code: UpstreamErrorCode; retryable: boolean };
 type Outcome = 'ok' | 'notFound' | Failure;
 
 const AUTH: Failure = { code: 'UPSTREAM_AUTH_FAILED', retryable: false };
@@ -51,13 +49,10 @@ export function classifyStatus(status: number): Failure {
   return BAD_RESPONSE;
 }
 
-const MESSAGES: Record<UpstreamErrorCode, string> = {
-  UPSTREAM_AUTH_FAILED: 'Beike (Just One API) rejected the token or the call',
-  UPSTREAM_RATE_LIMITED: 'Beike (Just One API) is rate limiting the calls',
-  UPSTREAM_QUOTA_EXHAUSTED: "Beike (Just One API)'s daily quota is exhausted",
-  UPSTREAM_UNAVAILABLE: 'Beike (Just One API) is unavailable',
-  UPSTREAM_BAD_RESPONSE: 'Beike (Just One API) answered with a body that cannot be used',
-  UPSTREAM_BAD_REQUEST: 'Beike (Just One API) rejected the request parameters',
+const WORDING: FailureWording = {
+  provider: 'BEIKE',
+  label: 'Beike (Just One API)',
+  rejects: 'the token or the call',
 };
 
 /** What a successful envelope's `data` decodes to, or why it cannot be used. */
@@ -85,24 +80,13 @@ function judge<T>(
 }
 
 function failure(
-  { code, retryable }: Failure,
+  outcome: Failure,
   response: UpstreamResponse,
   endpoint: string,
   detail: string,
   businessCode?: number,
 ): Verdict<never> {
-  const retryAfterSeconds = retryAfterOf(response);
-  // Our words only: Beike's `message` could echo the request, token included.
-  return {
-    ok: false,
-    error: new UpstreamError(code, `${MESSAGES[code]} (${endpoint}: ${detail}, HTTP ${response.status})`, {
-      provider: 'BEIKE',
-      retryable,
-      upstreamCode: businessCode ?? response.status,
-      httpStatus: response.status,
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-    }),
-  };
+  return failed(WORDING, outcome, response, `${endpoint}: ${detail}`, businessCode ?? response.status);
 }
 
 /**

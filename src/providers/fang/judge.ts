@@ -1,6 +1,6 @@
 import type { Judge, UpstreamResponse, Verdict } from '../../http/transport.js';
-import { UpstreamError, type UpstreamErrorCode } from '../errors.js';
-import { parseJson, retryAfterSeconds as retryAfterOf } from '../judging.js';
+import type { UpstreamErrorCode } from '../errors.js';
+import { type FailureWording, failure as failed, parseJson } from '../judging.js';
 import {
   type Decoded,
   decodeError,
@@ -73,13 +73,10 @@ export function classify(httpStatus: number, error: FangErrorBody | null): Outco
   return byStatus(httpStatus) ?? BAD_RESPONSE;
 }
 
-const MESSAGES: Record<UpstreamErrorCode, string> = {
-  UPSTREAM_AUTH_FAILED: 'Fang rejected the credentials or the signature',
-  UPSTREAM_RATE_LIMITED: 'Fang is rate limiting the calls',
-  UPSTREAM_QUOTA_EXHAUSTED: "Fang's call quota is exhausted",
-  UPSTREAM_UNAVAILABLE: 'Fang is unavailable',
-  UPSTREAM_BAD_RESPONSE: 'Fang answered with a body that cannot be used',
-  UPSTREAM_BAD_REQUEST: 'Fang rejected the request parameters',
+const WORDING: FailureWording = {
+  provider: 'FANG',
+  label: 'Fang',
+  rejects: 'the credentials or the signature',
 };
 
 function judge<T>(
@@ -107,23 +104,12 @@ function judge<T>(
 }
 
 function failure(
-  { code, retryable }: ErrorOutcome,
+  outcome: ErrorOutcome,
   response: UpstreamResponse,
   errorBody: FangErrorBody | null,
   detail: string,
 ): Verdict<never> {
-  const retryAfterSeconds = retryAfterOf(response);
-  // The message is ours alone: Fang's msg could echo the request, key included.
-  return {
-    ok: false,
-    error: new UpstreamError(code, `${MESSAGES[code]} (${detail}, HTTP ${response.status})`, {
-      provider: 'FANG',
-      retryable,
-      upstreamCode: errorBody?.subCode ?? errorBody?.code ?? response.status,
-      httpStatus: response.status,
-      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
-    }),
-  };
+  return failed(WORDING, outcome, response, detail, errorBody?.subCode ?? errorBody?.code ?? response.status);
 }
 
 export const judgeSearch: Judge<RawSearchPage> = (response) =>
