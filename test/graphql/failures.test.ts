@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BEIKE_PATHS } from '../../src/sandbox/index.js';
 import {
   ListingDetailDocument,
   NodeByIdDocument,
@@ -58,7 +59,7 @@ describe('when a provider fails', () => {
   it('a detail that fails leaves the stub fields and reports the listing', async () => {
     gw.app.sandbox!.faults.add({
       provider: 'beike',
-      path: '/api/beike/ershoufang/detail/v1',
+      path: BEIKE_PATHS.detail,
       fault: { kind: 'malformedJson' },
     });
     const response = await gw.query(SearchFullDocument, {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BEIKE_PATHS, FANG_PATHS } from '../../src/sandbox/index.js';
 import { SearchFullDocument, SearchStubsDocument } from '../generated/graphql.js';
 import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
 
-const BEIKE_DETAIL = '/api/beike/ershoufang/detail/v1';
-const FANG_DETAIL = '/fang/item_get';
+const BEIKE_DETAIL = BEIKE_PATHS.detail;
+const FANG_DETAIL = FANG_PATHS.item;
 
 let gw: TestGateway;
 beforeAll(async () => {

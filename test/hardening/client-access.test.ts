@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { ClientRegistry, MinuteBudget, parseApiKeys } from '../../src/server/clients.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { memoryLogger } from '../support/memory-logger.js';
+import { memoryLogger } from '../support/logs.js';
 
 const ACME_KEY = 'acme-0123456789abcdef-secret';
 const BETA_KEY = 'beta-fedcba9876543210-secret';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { memoryLogger } from '../support/memory-logger.js';
+import { memoryLogger } from '../support/logs.js';
 import { describeCase, FAULT_ENV, FAULT_MATRIX, fangListingOf, runFaultCase } from './fault-matrix.js';
 
 /**

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type TransportOptions, type UpstreamEvent, UpstreamTransport } from '../../src/http/transport.js';
-import { memoryLogger } from '../support/memory-logger.js';
-import { type Handler, json, options, rejection, startUpstream, testJudge } from './upstream.js';
+import { memoryLogger } from '../support/logs.js';
+import { transportOptions } from '../support/transport.js';
+import { type Handler, json, rejection, startUpstream, testJudge } from './upstream.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -10,7 +11,7 @@ afterEach(async () => {
 
 async function setup(handler: Handler, overrides: Partial<TransportOptions> = {}) {
   const upstream = await startUpstream(handler);
-  const transport = new UpstreamTransport(options(upstream.baseUrl, overrides));
+  const transport = new UpstreamTransport(transportOptions(upstream.baseUrl, overrides));
   cleanups.push(
     () => upstream.close(),
     () => transport.close(),
@@ -25,7 +26,7 @@ const hang: Handler = () => {};
 describe('requests', () => {
   it('calls baseUrl (with its prefix) + path, encoding each query value exactly once', async () => {
     const { upstream, transport } = await setup((_q, res) => json(res, 200, { ok: 'yes' }));
-    const prefixed = new UpstreamTransport(options(`${upstream.baseUrl}/prefix/`));
+    const prefixed = new UpstreamTransport(transportOptions(`${upstream.baseUrl}/prefix/`));
     cleanups.push(() => prefixed.close());
     const query = { q: '望京 a&b=c%', house_id: '1' };
     expect(await transport.request({ ...req, query }, testJudge)).toBe('yes');
@@ -193,7 +194,7 @@ describe('timeouts, limits and broken connections', () => {
   it('treats a refused connection as retryable UNAVAILABLE', async () => {
     const upstream = await startUpstream(hang);
     await upstream.close();
-    const transport = new UpstreamTransport(options(upstream.baseUrl));
+    const transport = new UpstreamTransport(transportOptions(upstream.baseUrl));
     cleanups.push(() => transport.close());
     const error = await rejection(transport.request(req, testJudge));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
@@ -454,7 +455,9 @@ describe('secrets', () => {
     const upstream = await startUpstream(hang);
     await upstream.close();
     const { logger, lines } = memoryLogger();
-    const transport = new UpstreamTransport(options(upstream.baseUrl, { secrets: [secret], logger }));
+    const transport = new UpstreamTransport(
+      transportOptions(upstream.baseUrl, { secrets: [secret], logger }),
+    );
     cleanups.push(() => transport.close());
     const error = await rejection(transport.request(secretReq, testJudge));
     expect(lines).toHaveLength(3);

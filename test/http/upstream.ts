@@ -1,8 +1,7 @@
 /** A real loopback HTTP server playing the provider, and a tiny Judge speaking its dialect. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Judge, TransportOptions } from '../../src/http/transport.js';
-import { silentLogger } from '../../src/logger.js';
+import type { Judge } from '../../src/http/transport.js';
 import { UpstreamError } from '../../src/providers/errors.js';
 
 export interface Hit {
@@ -73,25 +72,6 @@ function fail(code: UpstreamError['code'], message: string, retryable: boolean, 
       retryable,
       ...(httpStatus ? { httpStatus } : {}),
     }),
-  };
-}
-
-export function options(baseUrl: string, overrides: Partial<TransportOptions> = {}): TransportOptions {
-  return {
-    provider: 'FANG',
-    baseUrl,
-    secrets: [],
-    timeoutMs: 2000,
-    deadlineMs: 10_000,
-    maxBodyBytes: 64 * 1024,
-    retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 1000 },
-    rate: { perSecond: 1000, burst: 1000 },
-    dailyBudget: null,
-    circuit: { failureThreshold: 100, openMs: 1000 },
-    connections: 4,
-    logger: silentLogger,
-    random: () => 0.5,
-    ...overrides,
   };
 }
 

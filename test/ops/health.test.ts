@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Readiness } from '../../src/server/plugins/health.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { captureLogs, eventually, OPS_ENV, post, searchEdges } from './support.js';
+import { captureLogs } from '../support/logs.js';
+import { eventually, OPS_ENV, post, searchEdges } from './support.js';
 
 const SLOW_SEARCH = `query SlowSearch($city: String!, $providers: [Provider!]) {
   search(filter: { cityId: $city, providers: $providers }, first: 3) { edges { node { id totalPrice floor { level } } } }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type TestGateway } from '../support/gateway.js';
-import { captureLogs, eventually, type LogLine, OPS_ENV, post } from './support.js';
+import { captureLogs, type LogLine } from '../support/logs.js';
+import { eventually, OPS_ENV, post } from './support.js';
 
 const SEARCH = `query OpsSearch($city: String!) {
   search(filter: { cityId: $city }, first: 4) { edges { node { id title totalPrice floor { level } } } }

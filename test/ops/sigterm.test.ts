@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FAST_ENV } from '../support/gateway.js';
-import { eventually, type LogLine, post, searchEdges } from './support.js';
+import type { LogLine } from '../support/logs.js';
+import { eventually, post, searchEdges } from './support.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEARCH = `query Drained { search(filter: { cityId: "110000" }, first: 3) { edges { node { id floor { level } } } } }`;

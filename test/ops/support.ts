@@ -1,26 +1,3 @@
-import { createLogger, type Logger } from '../../src/logger.js';
-import { requestLogFields } from '../../src/server/request-scope.js';
-
-export type LogLine = Record<string, unknown> & { level: number; msg: string };
-
-/** A real pino logger (the app's redaction and mixin) writing JSON lines into memory. */
-export function captureLogs(level = 'debug'): { logger: Logger; lines: LogLine[]; raw: string[] } {
-  const raw: string[] = [];
-  const lines: LogLine[] = [];
-  const logger = createLogger({
-    level,
-    pretty: false,
-    mixin: requestLogFields,
-    destination: {
-      write(chunk: string) {
-        raw.push(chunk);
-        lines.push(JSON.parse(chunk) as LogLine);
-      },
-    },
-  });
-  return { logger, lines, raw };
-}
-
 /** Polls until `find` returns something: log lines are written when the response closes. */
 export async function eventually<T>(
   find: () => T | undefined | Promise<T | undefined>,

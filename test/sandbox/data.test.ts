@@ -3,7 +3,7 @@ import { CITIES } from '../../src/domain/cities.js';
 import { createBeikeApi } from '../../src/sandbox/beike/api.js';
 import { parseCondition } from '../../src/sandbox/beike/condition.js';
 import { generateData } from '../../src/sandbox/data/generate.js';
-import { startSandbox } from '../../src/sandbox/index.js';
+import { BEIKE_PATHS, startSandbox } from '../../src/sandbox/index.js';
 import { CallLimits } from '../../src/sandbox/server/limits.js';
 
 describe('generated data', () => {
@@ -96,9 +96,9 @@ describe('memoised bodies', () => {
       cityId: listing.cityId,
       houseCode: listing.houseCode,
     });
-    const first = api.answer('/api/beike/ershoufang/detail/v1', query).body.toString();
+    const first = api.answer(BEIKE_PATHS.detail, query).body.toString();
     expect(api.serialisations()).toBe(1);
-    const second = api.answer('/api/beike/ershoufang/detail/v1', query).body.toString();
+    const second = api.answer(BEIKE_PATHS.detail, query).body.toString();
     expect(api.serialisations()).toBe(1);
     const dataOf = (body: string) => JSON.stringify((JSON.parse(body) as { data: unknown }).data);
     expect(dataOf(second)).toBe(dataOf(first));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { request } from 'undici';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { BEIKE_PATHS, type Sandbox } from '../../src/sandbox/index.js';
 
 export interface Reply {
   status: number;
@@ -53,9 +53,7 @@ export function fangUrl(
   return `${sandbox.fangUrl}/fang/${api}?${new URLSearchParams({ ...all, sign })}`;
 }
 
-export const DETAIL = '/api/beike/ershoufang/detail/v1';
-export const LIST = '/api/beike/get-ershoufang-list/v1';
-export const COMMUNITIES = '/api/beike/community/list/v1';
+export const { detail: DETAIL, search: LIST, communities: COMMUNITIES } = BEIKE_PATHS;
 
 // biome-ignore lint/suspicious/noExplicitAny: test-side JSON walking
 export type Json = any;

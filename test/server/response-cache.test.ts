@@ -2,12 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BEIKE_PATHS, FANG_PATHS } from '../../src/sandbox/index.js';
 import { useResponseCache } from '../../src/server/plugins/response-cache.js';
 import { ListingDetailDocument, SearchFullDocument, SearchStubsDocument } from '../generated/graphql.js';
 import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
 
-const BEIKE_DETAIL = '/api/beike/ershoufang/detail/v1';
-const FANG_DETAIL = '/fang/item_get';
+const BEIKE_DETAIL = BEIKE_PATHS.detail;
+const FANG_DETAIL = FANG_PATHS.item;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('response cache, through the whole gateway', () => {

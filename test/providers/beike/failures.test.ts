@@ -1,14 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpstreamError } from '../../../src/providers/errors.js';
-import type { Fault, Sandbox } from '../../../src/sandbox/index.js';
-import { startSandbox } from '../../../src/sandbox/index.js';
-import { memoryLogger } from '../../support/memory-logger.js';
+import { BEIKE_PATHS, type Fault, type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
+import { memoryLogger } from '../../support/logs.js';
+import { beikeAgainst, type ProviderHarness as Harness } from '../../support/providers.js';
 import { searchQuery } from '../../support/search-query.js';
-import { beikeAgainst, type Harness } from './harness.js';
 
-const DETAIL = '/api/beike/ershoufang/detail/v1';
-const SEARCH = '/api/beike/get-ershoufang-list/v1';
-const COMMUNITIES = '/api/beike/community/list/v1';
+const { detail: DETAIL, search: SEARCH, communities: COMMUNITIES } = BEIKE_PATHS;
 const SEED = { sourceId: '101127449675', cityId: '110000' };
 const SEARCH_QUERY = searchQuery();
 
@@ -30,8 +27,8 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-function beike(options: Parameters<typeof beikeAgainst>[2] = {}) {
-  const harness = beikeAgainst(sandbox, logs, options);
+function beike(options: Parameters<typeof beikeAgainst>[1] = {}) {
+  const harness = beikeAgainst(sandbox, { ...options, logger: logs.logger });
   harnesses.push(harness);
   return harness.provider;
 }

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing, SearchQuery, SearchSort } from '../../../src/domain/listing.js';
-import { UpstreamTransport } from '../../../src/http/transport.js';
 import type { UpstreamError } from '../../../src/providers/errors.js';
-import { createFangProvider } from '../../../src/providers/fang/index.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import { FANG_PATHS, type FangHouseRecord, type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
-import { memoryLogger } from '../../support/memory-logger.js';
+import { memoryLogger } from '../../support/logs.js';
+import { fangAgainst } from '../../support/providers.js';
 import { searchQuery } from '../../support/search-query.js';
 
 /**
@@ -19,27 +18,11 @@ const { logger, lines: logLines } = memoryLogger();
 const providers: ListingProvider[] = [];
 
 function fang(options: { secret?: string; pageSize?: number; timeoutMs?: number } = {}): ListingProvider {
-  const secret = options.secret ?? sandbox.credentials.fangSecret;
-  const transport = new UpstreamTransport({
-    provider: 'FANG',
-    baseUrl: sandbox.fangUrl,
-    secrets: [sandbox.credentials.fangKey, secret],
-    timeoutMs: options.timeoutMs ?? 2000,
-    deadlineMs: 8000,
+  const { provider } = fangAgainst(sandbox, {
+    ...options,
+    logger,
+    maxAttempts: MAX_ATTEMPTS,
     maxBodyBytes: 2_000_000,
-    retry: { maxAttempts: MAX_ATTEMPTS, baseDelayMs: 5, maxDelayMs: 20 },
-    rate: { perSecond: 1000, burst: 1000 },
-    dailyBudget: null,
-    circuit: { failureThreshold: 1000, openMs: 1000 },
-    connections: 4,
-    logger,
-  });
-  const provider = createFangProvider({
-    transport,
-    key: sandbox.credentials.fangKey,
-    secret,
-    logger,
-    ...(options.pageSize ? { searchPageSize: options.pageSize } : {}),
   });
   providers.push(provider);
   return provider;

@@ -3,10 +3,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchQuery } from '../../../src/domain/listing.js';
-import { UpstreamTransport } from '../../../src/http/transport.js';
-import { silentLogger } from '../../../src/logger.js';
-import { createFangProvider } from '../../../src/providers/fang/index.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
+import { fangAgainst } from '../../support/providers.js';
 
 /**
  * What reaches the server: the raw query string, checked by a stand-in that verifies the signature
@@ -50,21 +48,10 @@ afterAll(async () => {
 });
 
 function provider(secret = SECRET): ListingProvider {
-  const transport = new UpstreamTransport({
-    provider: 'FANG',
-    baseUrl,
-    secrets: [KEY, secret],
-    timeoutMs: 2000,
-    deadlineMs: 5000,
-    maxBodyBytes: 1_000_000,
-    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
-    rate: { perSecond: 1000, burst: 1000 },
-    dailyBudget: null,
-    circuit: { failureThreshold: 100, openMs: 1000 },
-    connections: 2,
-    logger: silentLogger,
-  });
-  return createFangProvider({ transport, key: KEY, secret, logger: silentLogger, searchPageSize: 20 });
+  return fangAgainst(
+    { fangUrl: baseUrl, credentials: { fangKey: KEY, fangSecret: secret } },
+    { pageSize: 20, maxBodyBytes: 1_000_000 },
+  ).provider;
 }
 
 const query: SearchQuery = {
