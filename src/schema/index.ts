@@ -23,10 +23,18 @@ function describeRelayTypes(built: GraphQLSchema): GraphQLSchema {
   const pageInfo = built.getType('PageInfo');
   if (pageInfo instanceof GraphQLObjectType) {
     const descriptions: Record<string, string> = {
-      hasNextPage: 'More items follow this page.',
+      hasNextPage:
+        'More items may follow this page; never true without an `endCursor`. In a merged `search`, a ' +
+        'provider that failed with a retryable error keeps it true (the next page asks that provider ' +
+        'again from where it stopped); one that failed with a non-retryable error does not, and is ' +
+        'not asked again while paging on from this page.',
       hasPreviousPage: 'Items came before this page.',
       startCursor: 'Cursor of the first item of this page.',
-      endCursor: 'Cursor of the last item of this page; pass it as `after` for the next page.',
+      endCursor:
+        'Pass it as `after` for the next page: the cursor of the last item, or, when a `search` page ' +
+        'is empty only because a provider failed with a retryable error, the position this page was ' +
+        'asked from (ask again later). After 3 such empty pages in a row the failing provider is ' +
+        'given up and `hasNextPage` turns false. Null only on an empty page that ends the paging.',
     };
     for (const field of Object.values(pageInfo.getFields()))
       field.description ??= descriptions[field.name] ?? null;

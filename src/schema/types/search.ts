@@ -132,12 +132,7 @@ const SearchEdgeType = builder.objectRef<SearchEdgeResult>('SearchEdge').impleme
   }),
 });
 
-interface SearchConnectionShape extends SearchResult {
-  startCursor: string | null;
-  endCursor: string | null;
-}
-
-const SearchConnectionType = builder.objectRef<SearchConnectionShape>('SearchConnection').implement({
+const SearchConnectionType = builder.objectRef<SearchResult>('SearchConnection').implement({
   description: 'A page of a search merged across providers (Relay connection).',
   fields: (t) => ({
     edges: t.field({
@@ -218,11 +213,7 @@ builder.queryField('search', (t) =>
           message: `${status.provider} failed; its results are served from cache past their TTL`,
         });
       }
-      return {
-        ...result,
-        startCursor: result.edges[0]?.cursor ?? null,
-        endCursor: result.edges[result.edges.length - 1]?.cursor ?? null,
-      };
+      return result;
     },
   }),
 );
