@@ -64,8 +64,8 @@ builder.queryField('communities', (t) =>
           .refine((id) => findCity(id) !== undefined, 'is not a supported city (see `cities`)'),
       }),
       keyword: t.arg.string({
-        description: 'Words in the community name.',
-        validate: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
+        description: 'Words in the community name. Blank (empty or only spaces) means no keyword.',
+        validate: z.string().trim().max(50, 'must be at most 50 characters'),
       }),
       first: t.arg.int({
         defaultValue: 20,
@@ -81,7 +81,7 @@ builder.queryField('communities', (t) =>
     resolve: async (_root, args, ctx) => {
       const provider = ctx.store.provider(COMMUNITY_PROVIDER);
       if (!provider?.searchCommunities) throw providerNotConfigured(COMMUNITY_PROVIDER);
-      const query = { cityId: args.cityId, keyword: args.keyword?.trim() ?? null };
+      const query = { cityId: args.cityId, keyword: args.keyword?.trim() || null };
       const fingerprint = fingerprintOf(canonical({ communities: query }));
       const offset = afterCursor(args.after, fingerprint)?.offsets[COMMUNITY_PROVIDER] ?? 0;
       const first = args.first ?? 20;
