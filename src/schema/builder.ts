@@ -35,11 +35,21 @@ export const builder = new SchemaBuilder<{
       args: { ids: { description: 'Global ids, as read from `id` fields.' } },
     },
     pageInfoTypeOptions: { description: 'Relay page information.' },
-    hasNextPageFieldOptions: { description: 'More items follow this page.' },
+    hasNextPageFieldOptions: {
+      description:
+        'More items may follow this page; never true without an `endCursor`. In a merged `search`, a ' +
+        'provider that failed with a retryable error keeps it true (the next page asks that provider ' +
+        'again from where it stopped); one that failed with a non-retryable error does not, and is ' +
+        'not asked again while paging on from this page.',
+    },
     hasPreviousPageFieldOptions: { description: 'Items came before this page.' },
     startCursorFieldOptions: { description: 'Cursor of the first item of this page.' },
     endCursorFieldOptions: {
-      description: 'Cursor of the last item of this page; pass it as `after` for the next page.',
+      description:
+        'Pass it as `after` for the next page: the cursor of the last item, or, when a `search` page ' +
+        'is empty only because a provider failed with a retryable error, the position this page was ' +
+        'asked from (ask again later). After 3 such empty pages in a row the failing provider is ' +
+        'given up and `hasNextPage` turns false. Null only on an empty page that ends the paging.',
     },
   },
   validation: {

@@ -5,11 +5,13 @@ import { builder } from './builder.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;
 
-/** What a connection resolver returns; the page info is made from it. */
+/** What a connection resolver returns, page info included (the layer below decides it). */
 export interface ConnectionShape<Node> {
   edges: { cursor: string; node: Node }[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
   totalCount: number | null;
 }
 
@@ -47,11 +49,11 @@ export function connectionType<Node, Shape extends ConnectionShape<Node>>(
       pageInfo: t.field({
         type: builder.pageInfoRef(),
         description: 'Where this page is.',
-        resolve: (c) => ({
-          hasNextPage: c.hasNextPage,
-          hasPreviousPage: c.hasPreviousPage,
-          startCursor: c.edges[0]?.cursor ?? null,
-          endCursor: c.edges[c.edges.length - 1]?.cursor ?? null,
+        resolve: ({ hasNextPage, hasPreviousPage, startCursor, endCursor }) => ({
+          hasNextPage,
+          hasPreviousPage,
+          startCursor,
+          endCursor,
         }),
       }),
       totalCount: t.int({ nullable: true, description: options.totalCount, resolve: (c) => c.totalCount }),

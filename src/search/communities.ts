@@ -16,6 +16,8 @@ export interface CommunityList {
   edges: { cursor: string; node: Community }[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
   totalCount: number | null;
 }
 
@@ -63,6 +65,8 @@ export async function listCommunities(
     edges,
     hasNextPage: totalCount !== null ? consumed < totalCount : hasMore,
     hasPreviousPage: offset > 0,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges[edges.length - 1]?.cursor ?? null,
     totalCount,
   };
 }

@@ -10,12 +10,18 @@ import { canonical } from '../store/canonical.js';
 export interface SearchCursor {
   fingerprint: string;
   offsets: Partial<Record<ProviderName, number>>;
+  /** Providers that failed for good earlier in this paging: not asked again. */
+  dropped?: ProviderName[];
+  /** How many pages in a row came back empty at this position because a provider kept failing. */
+  emptyRetries?: number;
 }
 
 const wire = z.strictObject({
   v: z.literal(1),
   f: z.string().max(64),
   o: z.partialRecord(z.enum(PROVIDERS), z.number().int().min(0).max(1_000_000)),
+  d: z.array(z.enum(PROVIDERS)).max(PROVIDERS.length).optional(),
+  e: z.number().int().min(1).max(100).optional(),
 });
 
 export class CursorError extends Error {
@@ -23,9 +29,15 @@ export class CursorError extends Error {
 }
 
 export function encodeCursor(cursor: SearchCursor): string {
-  return Buffer.from(JSON.stringify({ v: 1, f: cursor.fingerprint, o: cursor.offsets })).toString(
-    'base64url',
-  );
+  const { fingerprint, offsets, dropped, emptyRetries } = cursor;
+  const wireCursor = {
+    v: 1,
+    f: fingerprint,
+    o: offsets,
+    ...(dropped?.length ? { d: dropped } : {}),
+    ...(emptyRetries ? { e: emptyRetries } : {}),
+  };
+  return Buffer.from(JSON.stringify(wireCursor)).toString('base64url');
 }
 
 /** Throws CursorError for anything that is not a cursor of this very search. */
@@ -42,7 +54,13 @@ export function decodeCursor(text: string, fingerprint: string): SearchCursor {
   if (parsed.data.f !== fingerprint) {
     throw new CursorError('belongs to a different search (filter, sort or providers changed)');
   }
-  return { fingerprint, offsets: parsed.data.o };
+  const { o: offsets, d: dropped, e: emptyRetries } = parsed.data;
+  return {
+    fingerprint,
+    offsets,
+    ...(dropped ? { dropped: [...new Set(dropped)] } : {}),
+    ...(emptyRetries ? { emptyRetries } : {}),
+  };
 }
 
 /** A short digest of whatever defines the result order; cursors only work within it. */

@@ -37,7 +37,8 @@ export interface SearchRequest {
 export function searchQueryOf(request: SearchRequest, sort: SearchSort | null | undefined): SearchQuery {
   return {
     cityId: request.cityId,
-    keyword: request.keyword?.trim() ?? null,
+    // A blank keyword is no keyword: search boxes send "".
+    keyword: request.keyword?.trim() || null,
     listingType: request.listingType ?? 'RESALE',
     bedrooms: [...new Set(request.bedrooms ?? [])].sort(),
     priceMin: request.priceMin ?? null,

@@ -32,6 +32,8 @@ export interface SearchResult {
   hasPreviousPage: boolean;
   totalCount: number | null;
   providers: ProviderSearchStatus[];
+  startCursor: string | null;
+  endCursor: string | null;
 }
 
 interface FetchedRun {
@@ -41,8 +43,20 @@ interface FetchedRun {
 }
 
 /**
+ * After this many empty pages in a row at one position (a provider kept failing with a retryable
+ * error and nothing else was left), that provider is dropped, so that paging always ends.
+ */
+export const MAX_EMPTY_RETRIES = 3;
+
+/**
  * Reads just the provider pages that can hold the next `first` listings after each provider's
  * offset (all providers in parallel), then merges them into one ordered page.
+ *
+ * THE paging rule with failed providers: a provider that failed with a retryable error keeps its
+ * offset in every cursor of the page (the next page asks it again from where it was) and keeps
+ * `hasNextPage` true; one that failed for good is dropped from the cursors (never asked again in
+ * this paging) and keeps nothing open. `hasNextPage` is never true without an `endCursor`: a page
+ * left empty by a retryable failure gets the position it was asked from as its `endCursor`.
  */
 export async function runSearch(
   store: ListingStore,
@@ -51,14 +65,17 @@ export async function runSearch(
   after: SearchCursor | null,
 ): Promise<SearchResult> {
   const offsets = after?.offsets ?? {};
+  const droppedBefore = new Set(after?.dropped ?? []);
+  const asked = plan.providers.filter((name) => !droppedBefore.has(name));
   const settled = await Promise.allSettled(
-    plan.providers.map((name) => fetchRun(store, name, plan.query, offsets[name] ?? 0, first)),
+    asked.map((name) => fetchRun(store, name, plan.query, offsets[name] ?? 0, first)),
   );
 
   const runs: ProviderRun[] = [];
   const statuses: ProviderSearchStatus[] = [];
-  const failedOffsets: Partial<Record<ProviderName, number>> = {};
-  plan.providers.forEach((name, i) => {
+  const retryOffsets: Partial<Record<ProviderName, number>> = {};
+  const dropped = [...droppedBefore];
+  asked.forEach((name, i) => {
     const outcome = settled[i] as PromiseSettledResult<FetchedRun>;
     const ignoredFilters = store.provider(name)?.searchSupport(plan.query).ignoredFilters ?? [];
     if (outcome.status === 'fulfilled') {
@@ -74,8 +91,8 @@ export async function runSearch(
       });
     } else {
       if (!isUpstreamError(outcome.reason)) throw outcome.reason;
-      // A failed provider keeps its place: the next page asks it again from where it was.
-      failedOffsets[name] = offsets[name] ?? 0;
+      if (outcome.reason.retryable) retryOffsets[name] = offsets[name] ?? 0;
+      else dropped.push(name);
       statuses.push({
         provider: name,
         state: 'FAILED',
@@ -87,6 +104,17 @@ export async function runSearch(
       });
     }
   });
+  for (const name of droppedBefore) {
+    statuses.push({
+      provider: name,
+      state: 'SKIPPED',
+      totalCount: null,
+      ignoredFilters: [],
+      reason: `${name} failed with a non-retryable error earlier in this paging; it is not asked again`,
+      error: null,
+      stale: false,
+    });
+  }
   for (const { provider, reason } of plan.skipped) {
     statuses.push({
       provider,
@@ -105,15 +133,42 @@ export async function runSearch(
     ok.length > 0 && ok.every((s) => s.totalCount !== null)
       ? ok.reduce((n, s) => n + (s.totalCount ?? 0), 0)
       : null;
+  const cursorAt = (at: Partial<Record<ProviderName, number>>, emptyRetries?: number) =>
+    encodeCursor({
+      fingerprint: plan.fingerprint,
+      offsets: at,
+      dropped,
+      ...(emptyRetries ? { emptyRetries } : {}),
+    });
+  const edges = merged.items.map((item) => ({
+    node: item.listing,
+    cursor: cursorAt({ ...retryOffsets, ...item.offsets }),
+  }));
+  let hasNextPage = merged.hasNextPage || Object.keys(retryOffsets).length > 0;
+  let endCursor = edges[edges.length - 1]?.cursor ?? null;
+  if (edges.length === 0 && hasNextPage) {
+    // Nothing to show, but something may still come: continue from the very same position.
+    const position = Object.fromEntries(
+      Object.entries(offsets).filter(([name]) => !dropped.includes(name as ProviderName)),
+    ) as Partial<Record<ProviderName, number>>;
+    const emptyRetries = (after?.emptyRetries ?? 0) + 1;
+    if (!merged.hasNextPage && emptyRetries >= MAX_EMPTY_RETRIES) {
+      // The failing providers had their chances: give up on them so that paging ends.
+      dropped.push(...(Object.keys(retryOffsets) as ProviderName[]));
+      hasNextPage = false;
+      endCursor = cursorAt(position);
+    } else {
+      endCursor = cursorAt(position, emptyRetries);
+    }
+  }
   return {
-    edges: merged.items.map((item) => ({
-      node: item.listing,
-      cursor: encodeCursor({ fingerprint: plan.fingerprint, offsets: { ...failedOffsets, ...item.offsets } }),
-    })),
-    hasNextPage: merged.hasNextPage || Object.keys(failedOffsets).length > 0,
+    edges,
+    hasNextPage,
     hasPreviousPage: after !== null && Object.values(offsets).some((n) => (n ?? 0) > 0),
     totalCount,
     providers: statuses,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor,
   };
 }
 

@@ -96,7 +96,7 @@ export type SearchFilter = {
   cityId: string;
   /** Interior. */
   decoration?: Decoration | null | undefined;
-  /** Words to match in titles, communities and districts. */
+  /** Words to match in titles, communities and districts. Blank (empty or only spaces) means no keyword, as a search box sends it. */
   keyword?: string | null | undefined;
   /** What is offered. */
   listingType?: ListingType | null | undefined;

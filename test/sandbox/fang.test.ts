@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCity } from '../../src/domain/cities.js';
 import { signParams } from '../../src/providers/fang/sign.js';
 import type { FangHouseRecord, Sandbox } from '../../src/sandbox/index.js';
 import { startSandbox } from '../../src/sandbox/index.js';
@@ -10,8 +11,10 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
+/** q is required; a search without one of its own sends the city's name, as the gateway does. */
 async function search(params: Record<string, string>): Promise<Json> {
-  const reply = await get(fangUrl(sandbox, 'item_search', params));
+  const q = findCity((params.region ?? '').slice(0, 6))?.name ?? '';
+  const reply = await get(fangUrl(sandbox, 'item_search', { q, ...params }));
   expect(reply.status, reply.text).toBe(200);
   return (reply.json as Json).item_search_response.houses;
 }
@@ -53,17 +56,19 @@ describe('Fang signing', () => {
   });
 
   it('answers 401 invalid_signature to a wrong secret, a wrong key or a tampered param', async () => {
-    const wrongSecret = await get(fangUrl(sandbox, 'item_search', { region: '110000' }, 'not-the-secret'));
+    const wrongSecret = await get(
+      fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }, 'not-the-secret'),
+    );
     expect(wrongSecret.status).toBe(401);
     expect(wrongSecret.json).toEqual({
       error_response: { code: 401, msg: 'invalid sign', sub_code: 'invalid_signature' },
     });
-    const tampered = fangUrl(sandbox, 'item_search', { region: '110000' }).replace(
+    const tampered = fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }).replace(
       'region=110000',
       'region=310000',
     );
     expect((await get(tampered)).status).toBe(401);
-    const wrongKey = fangUrl(sandbox, 'item_search', { region: '110000' }).replace(
+    const wrongKey = fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }).replace(
       `key=${sandbox.credentials.fangKey}`,
       'key=someone-else',
     );
@@ -74,18 +79,43 @@ describe('Fang signing', () => {
 describe('Fang item_search', () => {
   it('rejects page_size 51, a bad sort and a missing region with 400 invalid_parameter', async () => {
     const cases: Record<string, string>[] = [
-      { region: '110000', page_size: '51' },
-      { region: '110000', sort_type: 'cheapest' },
+      { region: '110000', q: '北京', page_size: '51' },
+      { region: '110000', q: '北京', sort_type: 'cheapest' },
       { q: '朝阳' },
-      { region: '110000', page_num: '0' },
+      { region: '110000', q: '北京', page_num: '0' },
     ];
     for (const params of cases) {
       const reply = await get(fangUrl(sandbox, 'item_search', params));
       expect(reply.status).toBe(400);
       expect((reply.json as Json).error_response.sub_code).toBe('invalid_parameter');
     }
-    const reply = await get(fangUrl(sandbox, 'item_search', { region: '110000', page_size: '51' }));
+    const reply = await get(
+      fangUrl(sandbox, 'item_search', { region: '110000', q: '北京', page_size: '51' }),
+    );
     expect((reply.json as Json).error_response.msg).toContain('page_size');
+  });
+
+  it('refuses a search without a keyword (q missing, empty or blank) with 400, as Fang does', async () => {
+    const cases: Record<string, string>[] = [
+      { region: '110000' },
+      { region: '110000', q: '' },
+      { region: '110000', q: '  ' },
+    ];
+    for (const params of cases) {
+      const reply = await get(fangUrl(sandbox, 'item_search', params));
+      expect(reply.status).toBe(400);
+      expect((reply.json as Json).error_response).toMatchObject({ code: 400, sub_code: 'invalid_parameter' });
+      expect((reply.json as Json).error_response.msg).toContain('q is required');
+    }
+  });
+
+  it("a city's name as q matches every house of the city (the gateway's keyword for a filter-only search)", async () => {
+    const ids = await allIds({ region: '310000', house_type: 'second' });
+    expect(ids.sort()).toEqual(
+      houses('310000', 'second')
+        .map((h) => h.houseId)
+        .sort(),
+    );
   });
 
   it('prices resale in 万 and rentals in yuan per month', async () => {

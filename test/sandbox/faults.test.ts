@@ -65,7 +65,7 @@ describe('faults', () => {
     const beike = await get(seedDetail());
     expect(beike.status).toBe(503);
     expect(beike.json).toMatchObject({ code: 500, data: null });
-    const fang = await get(fangUrl(sandbox, 'item_search', { region: '110000' }));
+    const fang = await get(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }));
     expect(fang.status).toBe(504);
     expect((fang.json as Json).error_response).toMatchObject({ code: 504 });
   });
@@ -85,10 +85,10 @@ describe('faults', () => {
     const second = await get(seedDetail());
     expect(second.status).toBe(429);
     expect(second.json).toMatchObject({ code: '302', message: 'rate limit exceeded', data: null });
-    const rate = await get(fangUrl(sandbox, 'item_search', { region: '110000' }));
+    const rate = await get(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }));
     expect(rate.status).toBe(403);
     expect((rate.json as Json).error_response).toMatchObject({ code: 403, sub_code: 'rate_limited' });
-    const internal = await get(fangUrl(sandbox, 'item_search', { region: '110000' }));
+    const internal = await get(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }));
     expect(internal.status).toBe(200);
     expect((internal.json as Json).error_response).toMatchObject({ code: 500, sub_code: 'internal_error' });
   });
@@ -103,7 +103,7 @@ describe('faults', () => {
 
   it('html: 502 with an nginx error page', async () => {
     sandbox.faults.add({ provider: 'fang', fault: { kind: 'html' } });
-    const res = await request(fangUrl(sandbox, 'item_search', { region: '110000' }));
+    const res = await request(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }));
     expect(res.statusCode).toBe(502);
     expect(res.headers['content-type']).toContain('text/html');
     expect(await res.body.text()).toContain('<center>nginx</center>');
@@ -131,8 +131,9 @@ describe('faults', () => {
     expect(typeof detail.data.infoList).toBe('number');
 
     sandbox.faults.add({ provider: 'fang', fault: { kind: 'wrongTypes' } });
-    const houses = ((await get(fangUrl(sandbox, 'item_search', { region: '110000' }))).json as Json)
-      .item_search_response.houses;
+    const houses = (
+      (await get(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }))).json as Json
+    ).item_search_response.houses;
     expect(houses.house.length).toBe(20);
     for (const house of houses.house) {
       expect(house.house_id).toMatch(/^esf_/);
@@ -146,7 +147,7 @@ describe('faults', () => {
     expect((await get(url)).status).toBe(500);
     expect((await get(seedDetail())).status).toBe(200);
     expect((await get(beikeUrl(sandbox, LIST, { cityId: '110000' }))).status).toBe(200);
-    expect((await get(fangUrl(sandbox, 'item_search', { region: '110000' }))).status).toBe(200);
+    expect((await get(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }))).status).toBe(200);
   });
 });
 
@@ -176,8 +177,8 @@ describe('calls, latency, limits and controls', () => {
     });
     expect(post.statusCode).toBe(201);
     await post.body.dump();
-    expect((await get(fangUrl(sandbox, 'item_search', { region: '110000' }))).status).toBe(502);
-    expect((await get(fangUrl(sandbox, 'item_search', { region: '110000' }))).status).toBe(200);
+    expect((await get(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }))).status).toBe(502);
+    expect((await get(fangUrl(sandbox, 'item_search', { region: '110000', q: '北京' }))).status).toBe(200);
 
     const bad = await request(`${sandbox.beikeUrl}/__sandbox/faults`, {
       method: 'POST',
@@ -208,8 +209,8 @@ describe('calls, latency, limits and controls', () => {
       for (let i = 0; i < 4; i++) codes.push(((await get(url)).json as Json).code);
       expect(codes[0]).toBe(0);
       expect(codes).toContain(302);
-      const first = await get(fangUrl(limited, 'item_search', { region: '110000' }));
-      const second = await get(fangUrl(limited, 'item_search', { region: '110000' }));
+      const first = await get(fangUrl(limited, 'item_search', { region: '110000', q: '北京' }));
+      const second = await get(fangUrl(limited, 'item_search', { region: '110000', q: '北京' }));
       expect(first.status).toBe(200);
       expect(second.status).toBe(403);
       expect((second.json as Json).error_response.sub_code).toBe('quota_exceeded');
@@ -223,7 +224,7 @@ describe('calls, latency, limits and controls', () => {
     other.faults.add({ provider: 'beike', fault: { kind: 'timeout' } });
     other.faults.add({ provider: 'fang', fault: { kind: 'slowBody', chunkDelayMs: 60_000 } });
     const hung = get(beikeUrl(other, DETAIL, { cityId: '110000', houseCode: SEED })).catch((e: unknown) => e);
-    const trickling = request(fangUrl(other, 'item_search', { region: '110000' }))
+    const trickling = request(fangUrl(other, 'item_search', { region: '110000', q: '北京' }))
       .then(
         (res) => res.body.text(),
         (e: unknown) => e,

@@ -58,6 +58,16 @@ export function fangSearchSupport(query: SearchQuery): SearchSupport {
   return { serves, ignoredFilters };
 }
 
+/**
+ * THE keyword rule. Fang requires a non-empty `q` (seed 004's client refuses an empty keyword, and
+ * an empty one is a 400 参数错误). Without a keyword (a blank one counts as none) the search sends
+ * the name of the city already sent as `region`: every house's region text ("北京,朝阳,望京")
+ * starts with it, so it narrows nothing that `region` does not already narrow.
+ */
+export function fangKeyword(query: SearchQuery): string {
+  return query.keyword?.trim() || (findCity(query.cityId)?.name ?? query.cityId);
+}
+
 /** The business params of item_search (public params and sign are added by the client). */
 export function searchParams(query: SearchQuery, pageNum: number, pageSize: number): Record<string, string> {
   const params: Record<string, string> = {
@@ -66,7 +76,7 @@ export function searchParams(query: SearchQuery, pageNum: number, pageSize: numb
     page_num: String(pageNum),
     page_size: String(pageSize),
   };
-  if (query.keyword?.trim()) params.q = query.keyword.trim();
+  params.q = fangKeyword(query);
 
   const styles = [...new Set(query.bedrooms.filter((n) => n >= 1).map((n) => Math.min(n, MAX_STYLE_ROOMS)))];
   if (styles.length > 0)

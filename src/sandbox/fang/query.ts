@@ -59,6 +59,9 @@ export function parseSearch(query: URLSearchParams): ParsedSearch {
   const region = query.get('region') ?? '';
   const regionMatch = /^(\d{6})(?:,(\d{6}))?$/.exec(region);
   if (!regionMatch) return bad('region', 'is required: a city code, optionally ",<district code>"');
+  // Fang's own rule (seed 004): no keyword, no search.
+  const terms = (query.get('q') ?? '').split(/\s+/).filter((t) => t !== '');
+  if (terms.length === 0) return bad('q', 'is required (关键词不能为空)');
   const houseType = query.get('house_type') || 'second';
   if (!HOUSE_TYPES.includes(houseType)) return bad('house_type', 'must be new, second, rent or commercial');
 
@@ -116,7 +119,7 @@ export function parseSearch(query: URLSearchParams): ParsedSearch {
       area: [bounds.area_min ?? 0, bounds.area_max ?? Number.POSITIVE_INFINITY],
       decoration,
       supports,
-      terms: (query.get('q') ?? '').split(/\s+/).filter((t) => t !== ''),
+      terms,
       sort: sort as FangSort,
       pageNum: Number(pageNumText),
       pageSize,

@@ -33,8 +33,8 @@ builder.queryField('communities', (t) =>
           .refine((id) => findCity(id) !== undefined, 'is not a supported city (see `cities`)'),
       }),
       keyword: t.arg.string({
-        description: 'Words in the community name.',
-        validate: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
+        description: 'Words in the community name. Blank (empty or only spaces) means no keyword.',
+        validate: z.string().trim().max(50, 'must be at most 50 characters'),
       }),
       first: t.arg.int({
         defaultValue: DEFAULT_FIRST,
@@ -44,7 +44,7 @@ builder.queryField('communities', (t) =>
       after: t.arg.string({ description: 'A cursor from a previous page of the same list.' }),
     },
     resolve: async (_root, args, ctx) => {
-      const query = { cityId: args.cityId, keyword: args.keyword?.trim() ?? null };
+      const query = { cityId: args.cityId, keyword: args.keyword?.trim() || null };
       const plan = fromSearchError(() => planCommunities(ctx.store, query));
       const after = afterCursor(args.after, plan.fingerprint);
       return upstreamErrorsOf(listCommunities(ctx.store, plan, args.first ?? DEFAULT_FIRST, after));

@@ -23,8 +23,9 @@ export const SearchFilterInput = builder.inputType('SearchFilter', {
         .refine((id) => findCity(id) !== undefined, 'is not a supported city (see `cities`)'),
     }),
     keyword: t.string({
-      description: 'Words to match in titles, communities and districts.',
-      validate: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters'),
+      description:
+        'Words to match in titles, communities and districts. Blank (empty or only spaces) means no keyword, as a search box sends it.',
+      validate: z.string().trim().max(50, 'must be at most 50 characters'),
     }),
     listingType: t.field({ type: ListingTypeEnum, defaultValue: 'RESALE', description: 'What is offered.' }),
     providers: t.field({

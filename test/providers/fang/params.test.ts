@@ -1,17 +1,45 @@
 import { describe, expect, it } from 'vitest';
-import { fangSearchSupport, searchParams } from '../../../src/providers/fang/params.js';
+import { CITIES } from '../../../src/domain/cities.js';
+import { fangKeyword, fangSearchSupport, searchParams } from '../../../src/providers/fang/params.js';
 import { searchQuery } from '../../support/search-query.js';
 
 const base = searchQuery();
 
 describe('searchParams', () => {
-  it('sends only region, type and paging for a bare search (relevance = no sort_type)', () => {
+  it("sends region, type, paging and the city's name as q for a bare search (relevance = no sort_type)", () => {
     expect(searchParams(base, 1, 50)).toEqual({
       region: '110000',
       house_type: 'second',
       page_num: '1',
       page_size: '50',
+      q: '北京',
     });
+  });
+
+  it.each([
+    [null, '110000', '北京'],
+    ['', '310000', '上海'],
+    [' \t ', '510100', '成都'],
+    ['  望京 ', '110000', '望京'],
+  ])('keyword %j in %s → q %s (blank counts as none)', (keyword, cityId, q) => {
+    expect(fangKeyword({ ...base, keyword, cityId })).toBe(q);
+    expect(searchParams({ ...base, keyword, cityId }, 1, 20).q).toBe(q);
+  });
+
+  it('always sends a non-empty q, whatever the combination of filters', () => {
+    const combos = CITIES.flatMap((city) =>
+      (['RESALE', 'NEW_HOME', 'RENTAL', 'COMMERCIAL'] as const).flatMap((listingType) =>
+        [null, ' ', '地铁'].flatMap((keyword) =>
+          [
+            {},
+            { bedrooms: [2, 5], decoration: 'FULL' as const },
+            { priceMin: 1e6, amenities: ['METRO' as const] },
+          ].map((extra) => ({ ...base, cityId: city.id, listingType, keyword, ...extra })),
+        ),
+      ),
+    );
+    expect(combos.length).toBe(CITIES.length * 4 * 3 * 3);
+    for (const query of combos) expect(searchParams(query, 1, 50).q?.trim()).toBeTruthy();
   });
 
   it('translates every filter of a resale search, prices in 万 with decimals kept', () => {
