@@ -50,6 +50,20 @@ export interface ListingRef {
   cityId: string | null;
 }
 
+/** What any search result shows as a card: both providers' list entries carry these. */
+export const CARD_FIELDS: readonly ListingField[] = [
+  'cityId',
+  'listingType',
+  'title',
+  'url',
+  'totalPrice',
+  'unitPrice',
+  'monthlyRent',
+  'area',
+  'layout',
+  'tags',
+];
+
 /**
  * What a provider declares about itself, in its own folder (`rules.ts`) beside its client. The
  * schema (listing ids, stub fields), the store (detail keys), the cost model and the search
