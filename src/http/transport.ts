@@ -7,10 +7,10 @@
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import type { ProviderName } from '../domain/listing.js';
-import { UpstreamError, type UpstreamErrorCode } from '../providers/errors.js';
 import { parseRetryAfterSeconds, retryDelayMs } from './backoff.js';
 import { CircuitBreaker, type CircuitPermit, type CircuitState } from './circuit-breaker.js';
 import { DailyBudget, msUntilNextChinaMidnight } from './daily-budget.js';
+import { UpstreamError, type UpstreamErrorCode } from './errors.js';
 import { BodyTooLargeError, readBodyLimited } from './read-body.js';
 import { redact } from './redact.js';
 import { TokenBucket } from './token-bucket.js';

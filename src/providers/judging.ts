@@ -1,7 +1,7 @@
 import type { ProviderName } from '../domain/listing.js';
 import { parseRetryAfterSeconds } from '../http/backoff.js';
+import { UpstreamError, type UpstreamErrorCode } from '../http/errors.js';
 import type { UpstreamResponse, Verdict } from '../http/transport.js';
-import { UpstreamError, type UpstreamErrorCode } from './errors.js';
 
 /** What both providers' judges share: reading the body, and the failure they hand back. */
 

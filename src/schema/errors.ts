@@ -1,9 +1,9 @@
 import { GraphQLError } from 'graphql';
 import type { ProviderName } from '../domain/listing.js';
-import { isUpstreamError, type UpstreamError } from '../providers/errors.js';
+import { isUpstreamError, type UpstreamError } from '../http/errors.js';
 import { ProviderNotConfiguredError, SearchInputError } from '../search/errors.js';
 
-/** The codes clients can rely on besides the upstream taxonomy (src/providers/errors.ts). */
+/** The codes clients can rely on besides the upstream taxonomy (src/http/errors.ts). */
 export function badUserInput(argument: string, message: string): GraphQLError {
   return new GraphQLError(`${argument}: ${message}`, {
     extensions: { code: 'BAD_USER_INPUT', argument },

@@ -1,5 +1,5 @@
 import type { Listing, ProviderName, SearchQuery } from '../domain/listing.js';
-import { isUpstreamError, type UpstreamError } from '../providers/errors.js';
+import { isUpstreamError, type UpstreamError } from '../http/errors.js';
 import type { SearchPage } from '../providers/provider.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { encodeCursor, type SearchCursor } from './cursor.js';

@@ -1,8 +1,9 @@
 /** A real loopback HTTP server playing the provider, and a tiny Judge speaking its dialect. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseRetryAfterSeconds } from '../../src/http/backoff.js';
+import { UpstreamError } from '../../src/http/errors.js';
 import type { Judge } from '../../src/http/transport.js';
-import { UpstreamError } from '../../src/providers/errors.js';
 
 export interface Hit {
   url: string;
@@ -56,7 +57,11 @@ export const testJudge: Judge<unknown> = (response) => {
   }
   if ('ok' in body) return { ok: true, value: body.ok };
   if (body.retry) return fail('UPSTREAM_UNAVAILABLE', 'provider busy', true, response.status);
-  if (body.rate) return fail('UPSTREAM_RATE_LIMITED', 'provider rate limit', true, response.status);
+  if (body.rate) {
+    // Reading Retry-After is the judge's part, as in the providers' judges.
+    const retryAfterSeconds = parseRetryAfterSeconds(response.headers['retry-after'], Date.now());
+    return fail('UPSTREAM_RATE_LIMITED', 'provider rate limit', true, response.status, retryAfterSeconds);
+  }
   if (body.auth) return fail('UPSTREAM_AUTH_FAILED', 'bad token', false, response.status);
   // An adapter carelessly quoting the provider's text, which echoes the request.
   if (typeof body.quote === 'string')
@@ -64,13 +69,20 @@ export const testJudge: Judge<unknown> = (response) => {
   return fail('UPSTREAM_BAD_RESPONSE', 'unknown answer', false, response.status);
 };
 
-function fail(code: UpstreamError['code'], message: string, retryable: boolean, httpStatus?: number) {
+function fail(
+  code: UpstreamError['code'],
+  message: string,
+  retryable: boolean,
+  httpStatus?: number,
+  retryAfterSeconds?: number,
+) {
   return {
     ok: false as const,
     error: new UpstreamError(code, message, {
       provider: 'FANG',
       retryable,
       ...(httpStatus ? { httpStatus } : {}),
+      ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
     }),
   };
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Community, Listing, SearchQuery } from '../../domain/listing.js';
+import { UpstreamError } from '../../http/errors.js';
 import { hasMoreAfter, ProviderBase, type ProviderBaseOptions } from '../base.js';
 import { type DecodeReport, looseBoolean, looseInt } from '../decode.js';
-import { UpstreamError } from '../errors.js';
 import type {
   CommunityPage,
   CommunityQuery,

@@ -1,5 +1,5 @@
+import type { UpstreamErrorCode } from '../../http/errors.js';
 import type { Judge, UpstreamResponse, Verdict } from '../../http/transport.js';
-import type { UpstreamErrorCode } from '../errors.js';
 import { type FailureWording, failure as failed, parseJson } from '../judging.js';
 import {
   type Decoded,

@@ -1,7 +1,7 @@
 import { GraphQLError, type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 import { findCity } from '../../domain/cities.js';
 import type { Listing, ListingField } from '../../domain/listing.js';
-import { isUpstreamError } from '../../providers/errors.js';
+import { isUpstreamError } from '../../http/errors.js';
 import { PROVIDER_RULES, stubCarries } from '../../providers/rules.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';

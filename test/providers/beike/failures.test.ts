@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { UpstreamError } from '../../../src/providers/errors.js';
+import { UpstreamError } from '../../../src/http/errors.js';
 import { BEIKE_PATHS, type Fault, type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 import { memoryLogger } from '../../support/logs.js';
 import { beikeAgainst, type ProviderHarness as Harness } from '../../support/providers.js';

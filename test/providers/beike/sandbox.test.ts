@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing, SearchQuery } from '../../../src/domain/listing.js';
-import { UpstreamError } from '../../../src/providers/errors.js';
+import { UpstreamError } from '../../../src/http/errors.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import {
   BEIKE_PATHS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { UpstreamError } from '../../../src/http/errors.js';
 import type { UpstreamResponse } from '../../../src/http/transport.js';
-import type { UpstreamError } from '../../../src/providers/errors.js';
 import { judgeItem, judgeSearch } from '../../../src/providers/fang/judge.js';
 
 const answer = (

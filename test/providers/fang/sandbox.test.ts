@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing, SearchQuery, SearchSort } from '../../../src/domain/listing.js';
-import type { UpstreamError } from '../../../src/providers/errors.js';
+import type { UpstreamError } from '../../../src/http/errors.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import { FANG_PATHS, type FangHouseRecord, type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
 import { memoryLogger } from '../../support/logs.js';

@@ -1,8 +1,9 @@
 import type { ProviderName } from '../domain/listing.js';
 
 /**
- * The one failure taxonomy every layer above the adapters sees. The codes are a public contract:
- * they reach clients as `extensions.code`.
+ * The one failure taxonomy: the transport raises it for what happens on the wire, the providers'
+ * judges for what an answer says, and every layer above sees nothing else. The codes are a public
+ * contract: they reach clients as `extensions.code`.
  */
 export const UPSTREAM_ERROR_CODES = [
   'UPSTREAM_AUTH_FAILED',
