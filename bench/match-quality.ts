@@ -4,6 +4,8 @@ import { UpstreamTransport } from '../src/http/transport.js';
 import { silentLogger } from '../src/logger.js';
 import {
   bestPairs,
+  candidatePairs,
+  gives,
   listingKey,
   type MatchResult,
   matchListings,
@@ -36,7 +38,10 @@ export interface MatchQuality {
   seed: number;
   cities: number;
   stubs: Record<ProviderName, number>;
+  /** Pairs compared after blocking (same city and bedrooms, areas within the tolerance). */
   comparisons: number;
+  /** Pairs of stubs a city holds, before blocking. */
+  allPairs: number;
   /** Pairs that were POSSIBLE on stubs and so needed details. */
   possibleOnStubs: number;
   detailReads: Record<ProviderName, number>;
@@ -139,6 +144,7 @@ async function measure(
   const listings = new Map<string, Listing>();
   const results = new Map<string, MatchResult>();
   let comparisons = 0;
+  let allPairs = 0;
   let possibleOnStubs = 0;
   const matched: (ScoredPair & { result: MatchResult })[] = [];
   const cities = CITIES.filter((c) => c.providers.includes('BEIKE') && c.providers.includes('FANG'));
@@ -150,17 +156,16 @@ async function measure(
     ]);
     stubs.BEIKE += beike.length;
     stubs.FANG += fang.length;
+    allPairs += beike.length * fang.length;
     for (const l of [...beike, ...fang]) listings.set(listingKey(l), l);
 
     const possible: [Listing, Listing][] = [];
-    for (const b of beike) {
-      for (const f of fang) {
-        comparisons++;
-        const result = matchListings(b, f);
-        results.set(pairKey(listingKey(b), listingKey(f)), result);
-        if (result.verdict === 'POSSIBLE') possible.push([b, f]);
-        else if (result.verdict === 'SAME') matched.push(scored(b, f, result));
-      }
+    for (const [b, f] of candidatePairs(beike, fang)) {
+      comparisons++;
+      const result = matchListings(b, f);
+      results.set(pairKey(listingKey(b), listingKey(f)), result);
+      if (result.verdict === 'POSSIBLE') possible.push([b, f]);
+      else if (result.verdict === 'SAME') matched.push(scored(b, f, result));
     }
     possibleOnStubs += possible.length;
 
@@ -169,7 +174,7 @@ async function measure(
     for (const [b, f] of possible) {
       const unknown = results.get(pairKey(listingKey(b), listingKey(f)))!.unknown;
       for (const l of [b, f]) {
-        const lacks = unknown.some((field) => !knows(l, field));
+        const lacks = unknown.some((field) => !gives(l, field));
         if (lacks) toRead.set(listingKey(l), l);
       }
     }
@@ -200,7 +205,9 @@ async function measure(
   const predicted = new Set(kept.map((p) => pairKey(p.a, p.b)));
   const report = (key: string, made: string | null): PairReport => {
     const [beike, fang] = key.split('|') as [string, string];
-    const result = results.get(key);
+    // A pair left out by blocking is compared here, so that its miss is explained too.
+    const [lb, lf] = [listings.get(beike), listings.get(fang)];
+    const result = results.get(key) ?? (lb && lf ? matchListings(lb, lf) : undefined);
     return {
       beike,
       fang,
@@ -223,6 +230,7 @@ async function measure(
     cities: cities.length,
     stubs,
     comparisons,
+    allPairs,
     possibleOnStubs,
     detailReads,
     truthPairs: truthPairs.size,
@@ -240,24 +248,6 @@ async function measure(
 
 function scored(beike: Listing, fang: Listing, result: MatchResult) {
   return { a: listingKey(beike), b: listingKey(fang), score: result.score, result };
-}
-
-/** Whether a listing gives what a POSSIBLE verdict is waiting for. */
-function knows(listing: Listing, field: MatchResult['unknown'][number]): boolean {
-  switch (field) {
-    case 'name':
-      return Boolean(listing.community?.name);
-    case 'district':
-      return Boolean(listing.community?.district);
-    case 'layout':
-      return listing.layout?.bedrooms != null;
-    case 'area':
-      return listing.area !== null;
-    case 'price':
-      return (listing.listingType === 'RENTAL' ? listing.monthlyRent : listing.totalPrice) !== null;
-    case 'floor':
-      return listing.floor?.level != null;
-  }
 }
 
 function describe(variant: CrossListingVariant): string {

@@ -22,7 +22,9 @@ try {
   const f = (x: number) => x.toFixed(3);
   console.log(`cross-provider duplicates on the sandbox (seed ${q.seed}, ${q.cities} cities, resale)`);
   console.log(`  stubs read        Beike ${q.stubs.BEIKE}, Fang ${q.stubs.FANG}`);
-  console.log(`  pairs compared    ${q.comparisons} (${q.possibleOnStubs} POSSIBLE on stubs)`);
+  console.log(
+    `  pairs compared    ${q.comparisons} of ${q.allPairs} after blocking (${q.possibleOnStubs} POSSIBLE on stubs)`,
+  );
   console.log(`  details read      Beike ${q.detailReads.BEIKE}, Fang ${q.detailReads.FANG}`);
   console.log(`  ground truth      ${q.truthPairs} same-home pairs, ${q.decoys} decoys`);
   console.log(`  predicted         ${q.predicted}`);

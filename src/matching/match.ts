@@ -39,8 +39,31 @@ function nameOf(listing: Listing): CommunityName | null {
   return name;
 }
 
+/** A figure that can be compared: NaN, infinities, zero and negatives are read as not given. */
+function measure(n: number | null): number | null {
+  return n !== null && Number.isFinite(n) && n > 0 ? n : null;
+}
+
 function priceOf(listing: Listing): number | null {
-  return listing.listingType === 'RENTAL' ? listing.monthlyRent : listing.totalPrice;
+  return measure(listing.listingType === 'RENTAL' ? listing.monthlyRent : listing.totalPrice);
+}
+
+/** Whether a listing gives a deciding field: what a caller reads a detail for, after POSSIBLE. */
+export function gives(listing: Listing, field: MatchField): boolean {
+  switch (field) {
+    case 'name':
+      return Boolean(listing.community?.name);
+    case 'district':
+      return Boolean(listing.community?.district?.trim());
+    case 'layout':
+      return listing.layout?.bedrooms != null;
+    case 'area':
+      return measure(listing.area) !== null;
+    case 'price':
+      return priceOf(listing) !== null;
+    case 'floor':
+      return listing.floor?.level != null;
+  }
 }
 
 const fmt = (n: number) => String(Math.round(n * 100) / 100);
@@ -60,8 +83,40 @@ export function matchListings(a: Listing, b: Listing): MatchResult {
 
   if (a.listingType !== b.listingType) return different(`type: ${a.listingType} vs ${b.listingType}`);
   if (a.cityId === null || a.cityId !== b.cityId) return different(`city: ${a.cityId} vs ${b.cityId}`);
+  const cityId = a.cityId;
+  // The cheap figures first: most pairs of a city fail on them before any name is compared.
+  const layout = compareLayouts(a, b);
+  if (layout.agreement === 'CONFLICT') return different(layout.reason);
+  if (layout.agreement === 'UNKNOWN') unknown.push('layout');
+  else {
+    score += WEIGHTS.layout;
+    reasons.push(layout.reason);
+  }
 
-  const district = compareDistricts(a.cityId, a.community?.district ?? null, b.community?.district ?? null);
+  const areaA = measure(a.area);
+  const areaB = measure(b.area);
+  if (areaA === null || areaB === null) unknown.push('area');
+  else {
+    const delta = Math.abs(areaA - areaB);
+    const tolerance = Math.max(AREA_TOLERANCE_M2, AREA_TOLERANCE_SHARE * Math.max(areaA, areaB));
+    const text = `area: ${fmt(areaA)} vs ${fmt(areaB)} m² (Δ${fmt(delta)}, tolerance ${fmt(tolerance)})`;
+    if (delta > tolerance) return different(`${text} too far apart`);
+    score += WEIGHTS.area * (1 - delta / tolerance / 2);
+    reasons.push(text);
+  }
+
+  const priceA = priceOf(a);
+  const priceB = priceOf(b);
+  if (priceA === null || priceB === null) unknown.push('price');
+  else {
+    const gap = Math.max(priceA, priceB) / Math.min(priceA, priceB) - 1;
+    const text = `price: ${priceA} vs ${priceB} (${pct(gap)} apart, band ${pct(PRICE_BAND)})`;
+    if (gap > PRICE_BAND) return different(`${text} too far apart`);
+    score += WEIGHTS.price * (1 - gap / PRICE_BAND / 2);
+    reasons.push(text);
+  }
+
+  const district = compareDistricts(cityId, a.community?.district ?? null, b.community?.district ?? null);
   const districtText = `${a.community?.district ?? '?'} vs ${b.community?.district ?? '?'}`;
   if (district === 'CONFLICT') return different(`district differs: ${districtText}`);
   if (district === 'UNKNOWN') unknown.push('district');
@@ -79,35 +134,6 @@ export function matchListings(a: Listing, b: Listing): MatchResult {
     if (names.score < MIN_NAME_SCORE) return different(`name ${names.agreement}: ${text}`);
     score += WEIGHTS.name * names.score;
     reasons.push(`name ${names.agreement}: ${text}`);
-  }
-
-  const layout = compareLayouts(a, b);
-  if (layout.agreement === 'CONFLICT') return different(layout.reason);
-  if (layout.agreement === 'UNKNOWN') unknown.push('layout');
-  else {
-    score += WEIGHTS.layout;
-    reasons.push(layout.reason);
-  }
-
-  if (a.area === null || b.area === null) unknown.push('area');
-  else {
-    const delta = Math.abs(a.area - b.area);
-    const tolerance = Math.max(AREA_TOLERANCE_M2, AREA_TOLERANCE_SHARE * Math.max(a.area, b.area));
-    const text = `area: ${fmt(a.area)} vs ${fmt(b.area)} m² (Δ${fmt(delta)}, tolerance ${fmt(tolerance)})`;
-    if (delta > tolerance) return different(`${text} too far apart`);
-    score += WEIGHTS.area * (1 - delta / tolerance / 2);
-    reasons.push(text);
-  }
-
-  const priceA = priceOf(a);
-  const priceB = priceOf(b);
-  if (priceA === null || priceB === null || priceA <= 0 || priceB <= 0) unknown.push('price');
-  else {
-    const gap = Math.max(priceA, priceB) / Math.min(priceA, priceB) - 1;
-    const text = `price: ${priceA} vs ${priceB} (${pct(gap)} apart, band ${pct(PRICE_BAND)})`;
-    if (gap > PRICE_BAND) return different(`${text} too far apart`);
-    score += WEIGHTS.price * (1 - gap / PRICE_BAND / 2);
-    reasons.push(text);
   }
 
   const floor = compareFloors(a, b);

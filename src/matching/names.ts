@@ -68,8 +68,16 @@ function withoutGenericEnding(text: string): string {
   }
 }
 
-function toneless(text: string): string {
-  return pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(' ');
+/** Per name read, so that comparing one listing with many spells its name once. */
+const sounds = new WeakMap<CommunityName, string>();
+
+function toneless(name: CommunityName): string {
+  let sound = sounds.get(name);
+  if (sound === undefined) {
+    sound = pinyin(name.core, { toneType: 'none', type: 'array', nonZh: 'consecutive' }).join(' ');
+    sounds.set(name, sound);
+  }
+  return sound;
 }
 
 export function compareNames(a: CommunityName, b: CommunityName): NameComparison {
@@ -81,7 +89,7 @@ export function compareNames(a: CommunityName, b: CommunityName): NameComparison
   if (a.core === b.core) return { agreement: 'PART_ON_ONE_SIDE', score: 0.9 };
   // Same sound, other characters (嘉园 / 家园, 名苑 / 名园): the most common typing slip. Only
   // whole cores of the same length compare, so a shared root alone never agrees.
-  if (a.core.length === b.core.length && a.core.length >= 3 && toneless(a.core) === toneless(b.core)) {
+  if (a.core.length === b.core.length && a.core.length >= 3 && toneless(a) === toneless(b)) {
     return { agreement: 'HOMOPHONE', score: 0.8 };
   }
   return { agreement: 'DIFFERENT', score: 0 };
