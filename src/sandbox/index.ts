@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createBeikeApi } from './beike/api.js';
-import { DEFAULT_SEED, generateData } from './data/generate.js';
+import { crossListingTruth, DEFAULT_SEED, generateData } from './data/generate.js';
 import type { SandboxData } from './data/records.js';
 import { createFangApi } from './fang/api.js';
 import { CallLog } from './server/calls.js';
@@ -17,6 +17,13 @@ import type { CallFilter, CallRecord, FaultRule, SandboxCredentials, SandboxOpti
  */
 
 export { BEIKE_PATHS } from './beike/api.js';
+export type {
+  CrossListing,
+  CrossListingTruth,
+  CrossListingVariant,
+  Decoy,
+  DecoyKind,
+} from './data/cross-listings.js';
 export type {
   BeikeAgentRecord,
   BeikeCommunityRecord,
@@ -36,7 +43,7 @@ export type {
   SandboxOptions,
   SandboxProvider,
 } from './types.js';
-export { DEFAULT_SEED };
+export { crossListingTruth, DEFAULT_SEED };
 
 export interface Sandbox {
   /** e.g. http://127.0.0.1:40123 (paths /api/beike/...) */

@@ -6,7 +6,10 @@ import type { CityGeo, DistrictGeo } from './geography.js';
 import { communityName, personName } from './names.js';
 import type { FangAgentRecord, FangHouseRecord, FangHouseType } from './records.js';
 
-/** Per city at scale 1. Fang is a different site: its data shares nothing with Beike's. */
+/**
+ * Per city at scale 1. Fang's houses are generated on their own; cross-listings.ts then rewrites
+ * some resale ones as the same homes as Beike listings (the counts stay).
+ */
 export const FANG_COUNTS: Record<FangHouseType, number> = { second: 150, rent: 60, new: 20, commercial: 10 };
 const ID_PREFIX: Record<FangHouseType, string> = { second: 'esf', rent: 'zf', new: 'xf', commercial: 'sp' };
 const BUILDINGS_PER_CITY = 30;
