@@ -118,7 +118,8 @@ describe('the ground truth stays out of what is served', () => {
     expect(detail.text).toContain(pair.fangHouseId);
     expect(detail.text).not.toContain(pair.beikeHouseCode);
     const search = await get(
-      fangUrl(sandbox, 'item_search', { region: '110000', house_type: 'second', page_size: '50' }),
+      // q is required (seed 004): the city's name, as the gateway sends it without a keyword.
+      fangUrl(sandbox, 'item_search', { region: '110000', q: '北京', house_type: 'second', page_size: '50' }),
     );
     expect(search.status).toBe(200);
     for (const p of truth.pairs) expect(search.text).not.toContain(p.beikeHouseCode);
