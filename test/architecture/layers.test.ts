@@ -24,6 +24,14 @@ describe('the import graph of src/', () => {
     ]);
   });
 
+  it('refuses a server plugin importing another', () => {
+    expect(
+      violations([{ from: 'server/plugins/cost-limit.ts', to: 'server/plugins/client-access.ts' }]),
+    ).toEqual([
+      'server/plugins/cost-limit.ts imports server/plugins/client-access.ts: a server plugin shares through server/, not another plugin',
+    ]);
+  });
+
   it('refuses the sandbox anywhere but the composition root', () => {
     expect(violations([{ from: 'server/gateway.ts', to: 'sandbox/index.ts' }])).toEqual([
       'server/gateway.ts imports sandbox/index.ts: only app.ts may import the sandbox',

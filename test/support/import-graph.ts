@@ -25,6 +25,8 @@ export const LAYERS = [
 ] as const;
 
 const SANDBOX = 'sandbox/';
+/** Each yoga plugin stands alone; what two of them share lives in a server/ module. */
+const PLUGINS = 'server/plugins/';
 /** Who may import the sandbox. */
 const SANDBOX_IMPORTERS = new Set(['app.ts']);
 
@@ -72,6 +74,10 @@ export function violations(edges: readonly ImportEdge[]): string[] {
     const b = layerOf(to);
     if (from === 'config.ts' && !to.startsWith('domain/')) {
       found.push(`${from} imports ${to}: configuration imports only the domain`);
+      continue;
+    }
+    if (from.startsWith(PLUGINS) && to.startsWith(PLUGINS)) {
+      found.push(`${from} imports ${to}: a server plugin shares through server/, not another plugin`);
       continue;
     }
     if (from.startsWith('matching/') && !to.startsWith('matching/') && !to.startsWith('domain/')) {

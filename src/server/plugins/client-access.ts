@@ -1,7 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../../logger.js';
-import type { Caller, ClientRegistry } from '../clients.js';
+import type { ClientRegistry } from '../clients.js';
+import { admitCaller } from '../exchange.js';
 
 /**
  * Who may call, and how often: with API keys configured every GraphQL request must carry one
@@ -9,23 +10,6 @@ import type { Caller, ClientRegistry } from '../clients.js';
  * client's requests per minute, else 429 RATE_LIMITED with Retry-After. Both answers are made
  * before the body is read. The key is never logged nor echoed.
  */
-
-const callers = new WeakMap<object, Caller>();
-
-/**
- * What identifies one HTTP exchange from the first hook to execution: the Node request (later
- * plugins may replace the fetch Request, e.g. to replay a body they read), else the Request.
- */
-export function exchangeOf(context: { req?: unknown; request?: Request }): object | null {
-  const req = context.req;
-  return typeof req === 'object' && req !== null ? req : (context.request ?? null);
-}
-
-/** The client an exchange was admitted for (given the GraphQL context); null if this plugin did not see it. */
-export function callerOf(context: { req?: unknown; request?: Request }): Caller | null {
-  const exchange = exchangeOf(context);
-  return exchange ? (callers.get(exchange) ?? null) : null;
-}
 
 export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: string, logger: Logger): Plugin {
   return {
@@ -59,8 +43,7 @@ export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: strin
         );
         return;
       }
-      const exchange = exchangeOf({ ...serverContext, request });
-      if (exchange) callers.set(exchange, caller);
+      admitCaller({ ...serverContext, request }, caller);
     },
   };
 }

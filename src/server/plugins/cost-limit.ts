@@ -2,9 +2,9 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../../logger.js';
 import type { ClientRegistry } from '../clients.js';
+import { callerOf, exchangeOf } from '../exchange.js';
+import { limitError } from '../results.js';
 import { type CostProviders, upstreamCost } from '../upstream-cost.js';
-import { callerOf, exchangeOf } from './client-access.js';
-import { limitError } from './operation-limits.js';
 
 /**
  * Refuses, before execution, an operation whose worst-case upstream calls (src/server/upstream-cost.ts)

@@ -1,7 +1,7 @@
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Metrics } from '../metrics.js';
-import { errorCode, singleResults } from './request-log.js';
+import { errorCode, singleResults } from '../results.js';
 
 /**
  * Serves `GET /metrics` in Prometheus' text format, and times each GraphQL operation and counts

@@ -2,7 +2,7 @@ import {
   type DefinitionNode,
   type DocumentNode,
   type FragmentDefinitionNode,
-  GraphQLError,
+  type GraphQLError,
   Kind,
   Lexer,
   type OperationDefinitionNode,
@@ -11,6 +11,7 @@ import {
   TokenKind,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { limitError } from '../results.js';
 
 /**
  * Limits on the shape of a document, checked as it is parsed: before validation (whose cost grows
@@ -95,10 +96,6 @@ function checkShape(shape: DocumentShape, limits: OperationShapeLimits): GraphQL
 }
 
 /** A refusal of the request as a whole: 400 with application/graphql-response+json, like validation. */
-export function limitError(code: string, message: string, details: Record<string, number>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...details, http: { status: 400, spec: true } } });
-}
-
 /** Counts no further than the limit: a huge document costs no more than a big one. */
 function exceedsTokens(text: string, maxTokens: number): boolean {
   const lexer = new Lexer(new Source(text));

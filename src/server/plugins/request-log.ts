@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { type ExecutionResult, getOperationAST } from 'graphql';
+import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from '../../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -10,6 +10,7 @@ import {
   requestIdFrom,
   runInRequestScope,
 } from '../request-scope.js';
+import { errorCode, singleResults } from '../results.js';
 
 const OPERATION_NAME = /^\s*(?:query|mutation|subscription)\s+([A-Za-z_][A-Za-z0-9_]*)/m;
 
@@ -113,15 +114,4 @@ export function useRequestScope(): Plugin {
       }
     },
   };
-}
-
-/** Streams (subscriptions, @defer) are left out: this API has none. */
-export function singleResults(result: unknown): ExecutionResult[] {
-  if (result === null || typeof result !== 'object' || Symbol.asyncIterator in result) return [];
-  return Array.isArray(result) ? (result as ExecutionResult[]) : [result as ExecutionResult];
-}
-
-export function errorCode(error: { extensions?: Record<string, unknown> }): string {
-  const code = error.extensions?.code;
-  return typeof code === 'string' ? code : 'NONE';
 }
