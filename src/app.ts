@@ -9,11 +9,17 @@ import type { ListingProvider } from './providers/provider.js';
 import { createProviders, type ProviderEndpoints } from './providers/registry.js';
 import { type Sandbox, type SandboxCredentials, startSandbox } from './sandbox/index.js';
 import { createGateway, type Gateway } from './server/gateway.js';
+import { EventLoopLag } from './server/load-shedding.js';
 import { Metrics } from './server/metrics.js';
 import { useReadiness } from './server/plugins/health.js';
 import { useMetrics } from './server/plugins/metrics.js';
 import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
-import { recordCacheResult, recordUpstreamEvent, requestLogFields } from './server/request-scope.js';
+import {
+  currentPayer,
+  recordCacheResult,
+  recordUpstreamEvent,
+  requestLogFields,
+} from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
 
 export interface App {
@@ -76,11 +82,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const metrics = config.metrics.enabled
     ? new Metrics({ providers: () => providers, cacheSizes: () => store.sizes })
     : null;
-  const providers = createProviders(config, endpoints, logger, (event) => {
-    recordUpstreamEvent(event);
-    metrics?.recordUpstreamEvent(event);
-    options.onUpstreamEvent?.(event);
-  });
+  const providers = createProviders(
+    config,
+    endpoints,
+    logger,
+    (event) => {
+      recordUpstreamEvent(event);
+      metrics?.recordUpstreamEvent(event);
+      options.onUpstreamEvent?.(event);
+    },
+    currentPayer,
+  );
   const store = new ListingStore(providers, config.cache, (cache, source) => {
     recordCacheResult(cache, source);
     metrics?.recordCacheResult(cache, source);
@@ -88,12 +100,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
   const server = createServer();
   const drainer = new Drainer(server);
+  const lag = config.security.loadShedLagMs > 0 ? new EventLoopLag() : null;
   const gateway = createGateway({
     store,
     mode,
     logger,
     graphiql: config.security.graphiql,
     security: config.security,
+    ...(lag ? { lag } : {}),
     responseCache: {
       ...config.responseCache,
       listTtlMs: config.cache.listTtlMs,
@@ -101,7 +115,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     plugins: [
       useRequestScope(),
-      useReadiness({ providers: () => providers, draining: () => drainer.draining }),
+      useReadiness({
+        providers: () => providers,
+        draining: () => drainer.draining,
+        production: config.production,
+        token: config.security.readyToken,
+      }),
       ...(metrics ? [useMetrics(metrics)] : []),
     ],
   });
@@ -130,6 +149,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           logger.warn({ abandoned, deadlineMs }, 'shutdown deadline passed; unfinished requests were cut');
         }
         await gateway.dispose();
+        lag?.close();
         const pools = Promise.all([...providers.values()].map((p) => p.close())).catch((error: unknown) =>
           logger.warn({ err: error }, 'closing the provider pools failed'),
         );

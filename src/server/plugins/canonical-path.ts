@@ -1,0 +1,47 @@
+import type { IncomingMessage } from 'node:http';
+import type { Plugin } from 'graphql-yoga';
+
+/**
+ * The one gate in front of the GraphQL handler. Yoga executes any URL whose text ends in the
+ * endpoint (`/graphql/`, `//graphql`, `/x/graphql`, even `/?a=/graphql`), while checks keyed on the
+ * exact path let those through unchecked. So GraphQL is served on exactly one path, compared on
+ * the raw request line (before any URL normalising), and every other path that no probe serves is
+ * 404: there is no second door for access control, client limits or shedding to miss.
+ */
+export function useCanonicalPath(endpoint: string, otherRoutes: readonly string[]): Plugin {
+  const known = new Set([endpoint, ...otherRoutes]);
+  return {
+    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+      if (known.has(rawPathOf(request, url, serverContext))) return;
+      endResponse(
+        new fetchAPI.Response(
+          JSON.stringify({
+            errors: [
+              {
+                message: `Not found: GraphQL is served on ${endpoint} only.`,
+                extensions: { code: 'NOT_FOUND' },
+              },
+            ],
+          }),
+          { status: 404, headers: { 'content-type': 'application/json; charset=utf-8' } },
+        ),
+      );
+    },
+  };
+}
+
+/** True when this request is addressed to the GraphQL endpoint itself (exact, raw path). */
+export function isGraphQLPath(endpoint: string, request: Request, url: URL, serverContext: unknown): boolean {
+  return rawPathOf(request, url, serverContext) === endpoint;
+}
+
+/**
+ * The path as the client wrote it on the request line, query string cut off. Without a Node
+ * request (yoga.fetch in-process), the parsed URL's path, which is already as strict.
+ */
+function rawPathOf(_request: Request, url: URL, serverContext: unknown): string {
+  const raw = (serverContext as { req?: IncomingMessage } | undefined)?.req?.url;
+  if (typeof raw !== 'string') return url.pathname;
+  const end = raw.search(/[?#]/);
+  return end === -1 ? raw : raw.slice(0, end);
+}
