@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, RequestListener } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 
 /**
@@ -44,4 +44,24 @@ function rawPathOf(_request: Request, url: URL, serverContext: unknown): string 
   if (typeof raw !== 'string') return url.pathname;
   const end = raw.search(/[?#]/);
   return end === -1 ? raw : raw.slice(0, end);
+}
+
+/**
+ * Only origin-form request targets (`/path?query`) reach the gateway: an absolute-form target
+ * (`POST http://host/graphql`, meant for proxies) or `*` gets 400 here, where Yoga would build no
+ * URL from it and answer 500.
+ */
+export function withOriginFormOnly(listener: RequestListener): RequestListener {
+  return (req, res) => {
+    if (req.url?.startsWith('/')) {
+      listener(req, res);
+      return;
+    }
+    res.writeHead(400, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(
+      JSON.stringify({
+        errors: [{ message: 'The request target must be a path.', extensions: { code: 'BAD_REQUEST' } }],
+      }),
+    );
+  };
 }
