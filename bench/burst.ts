@@ -22,7 +22,16 @@ export interface LagFigures {
 }
 
 export interface BurstFigures {
-  searches: { count: number; ok: number; shed: number; other: number; p50Ms: number; p99Ms: number };
+  searches: {
+    count: number;
+    ok: number;
+    shed: number;
+    other: number;
+    /** The "other" answers by HTTP status, or by error for requests that got none. */
+    otherKinds: Record<string, number>;
+    p50Ms: number;
+    p99Ms: number;
+  };
   health: ProbeFigures;
   lag: LagFigures;
 }
@@ -33,6 +42,11 @@ export async function burst(url: string, bodies: string[]): Promise<BurstFigures
   let ok = 0;
   let shed = 0;
   let other = 0;
+  const otherKinds: Record<string, number> = {};
+  const note = (kind: string) => {
+    other++;
+    otherKinds[kind] = (otherKinds[kind] ?? 0) + 1;
+  };
   await Promise.all(
     bodies.map(async (body) => {
       const t0 = performance.now();
@@ -46,9 +60,10 @@ export async function burst(url: string, bodies: string[]): Promise<BurstFigures
         latencies.push(performance.now() - t0);
         if (response.status === 200) ok++;
         else if (response.status === 503) shed++;
-        else other++;
-      } catch {
-        other++;
+        else note(String(response.status));
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause;
+        note(cause?.code ?? (error as Error).name);
       }
     }),
   );
@@ -57,26 +72,37 @@ export async function burst(url: string, bodies: string[]): Promise<BurstFigures
     ok,
     shed,
     other,
+    otherKinds,
     p50Ms: percentile(latencies, 50),
     p99Ms: percentile(latencies, 99),
   };
 }
 
-/** In the prober's process: GET `url` every `intervalMs` (not waiting for the previous answer). */
+const PROBE_TIMEOUT_MS = 10_000;
+
+/**
+ * In the prober's process: GET `url` every `intervalMs` (not waiting for the previous answer). A
+ * probe that fails or times out counts as the timeout in the percentiles: a liveness probe would
+ * have seen at least that.
+ */
 export function startProbing(url: string, intervalMs: number): () => Promise<ProbeFigures> {
   const latencies: number[] = [];
   const pending = new Set<Promise<void>>();
   let failures = 0;
   const timer = setInterval(() => {
     const t0 = performance.now();
-    const probe = fetch(url, { signal: AbortSignal.timeout(10_000) })
+    const probe = fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) })
       .then(async (response) => {
         await response.arrayBuffer();
         if (response.status === 200) latencies.push(performance.now() - t0);
-        else failures++;
+        else {
+          failures++;
+          latencies.push(PROBE_TIMEOUT_MS);
+        }
       })
       .catch(() => {
         failures++;
+        latencies.push(PROBE_TIMEOUT_MS);
       })
       .finally(() => pending.delete(probe));
     pending.add(probe);
@@ -85,7 +111,7 @@ export function startProbing(url: string, intervalMs: number): () => Promise<Pro
     clearInterval(timer);
     await Promise.all(pending);
     return {
-      count: latencies.length + failures,
+      count: latencies.length,
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: Math.max(0, ...latencies),
@@ -114,7 +140,7 @@ export function burstReport(figures: BurstFigures, label: string): { row: Row; y
       result:
         `/health p99 ${health.p99Ms.toFixed(1)} ms (max ${health.maxMs.toFixed(1)} ms, ${health.count} probes, ` +
         `${health.failures} failed); event-loop lag max ${lag.maxMs.toFixed(0)} ms, p99 ${lag.p99Ms.toFixed(0)} ms; ` +
-        `${searches.ok} answered, ${searches.shed} shed (503), ${searches.other} other`,
+        `${searches.ok} answered, ${searches.shed} shed (503), ${searches.other} other ${JSON.stringify(searches.otherKinds)}`,
       met: health.p99Ms <= 100 && health.failures === 0,
     },
   };

@@ -166,7 +166,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A burst of connections must not overflow the accept queue while the loop is busy: dropped
+    // SYNs are retried by clients after 1, 3, 7 s, which a liveness probe sees as a hung /health.
+    // The kernel caps this at net.core.somaxconn.
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

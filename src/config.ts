@@ -100,6 +100,8 @@ const envSchema = z.object({
     .default(0.25),
   READY_TOKEN: secret,
   LOAD_SHED_LAG_MS: int(0, 60_000).default(200),
+  MAX_IN_FLIGHT: int(0, 100_000).default(128),
+  MAX_QUEUED: int(0, 1_000_000).default(2_000),
   API_KEYS: secret,
   API_KEYS_FILE: z.string().trim().min(1, 'must not be empty').optional(),
   INTROSPECTION: flag.optional(),
@@ -275,6 +277,9 @@ export interface SecurityConfig {
   readyToken: string | null;
   /** Event-loop lag above which new GraphQL requests get 503; 0 = never shed. */
   loadShedLagMs: number;
+  /** GraphQL requests running at once (0 = no limit), and how many more may wait for a slot. */
+  maxInFlight: number;
+  maxQueued: number;
   production: boolean;
   maxRequestBytes: number;
   /** Operations per batched request; 0 = batching off. */
@@ -330,6 +335,8 @@ function securityOf(env: Env): SecurityConfig {
     clientDailyShare: env.CLIENT_DAILY_SHARE,
     readyToken: env.READY_TOKEN ?? null,
     loadShedLagMs: env.LOAD_SHED_LAG_MS,
+    maxInFlight: env.MAX_IN_FLIGHT,
+    maxQueued: env.MAX_QUEUED,
     production: !open,
     maxRequestBytes: env.REQUEST_MAX_BYTES,
     batchLimit: env.BATCH_LIMIT,

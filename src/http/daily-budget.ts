@@ -32,12 +32,6 @@ export class DailyBudget {
     return true;
   }
 
-  /** Gives back one unit taken today: the call it was taken for was not made after all. */
-  refund(nowMs: number): void {
-    this.#roll(nowMs);
-    if (this.#used > 0) this.#used -= 1;
-  }
-
   #roll(nowMs: number): void {
     const day = chinaDayNumber(nowMs);
     if (day !== this.#day) {

@@ -8,6 +8,7 @@ import { schema } from '../schema/index.js';
 import { ClientRegistry } from './clients.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import type { EventLoopLag } from './load-shedding.js';
+import { Admission, useAdmission } from './plugins/admission.js';
 import { useCanonicalPath } from './plugins/canonical-path.js';
 import { useClientAccess } from './plugins/client-access.js';
 import { useCorsPolicy } from './plugins/cors.js';
@@ -126,6 +127,15 @@ function guards(security: SecurityConfig, { logger, lag }: GatewayOptions): Plug
       ? [useLoadShedding({ endpoint: GRAPHQL_ENDPOINT, lag, maxLagMs: security.loadShedLagMs, refusals })]
       : []),
     useJsonBodiesOnly(GRAPHQL_ENDPOINT),
+    ...(security.maxInFlight > 0
+      ? [
+          useAdmission({
+            endpoint: GRAPHQL_ENDPOINT,
+            admission: new Admission(security.maxInFlight, security.maxQueued),
+            refusals,
+          }),
+        ]
+      : []),
     useClientAccess(registryOf(security), GRAPHQL_ENDPOINT, refusals),
     ...(security.persistedOperations ? [usePersistedOperations(security.persistedOperations)] : []),
     useOperationLimits(security.limits),

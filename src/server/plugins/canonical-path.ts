@@ -11,8 +11,8 @@ import type { Plugin } from 'graphql-yoga';
 export function useCanonicalPath(endpoint: string, otherRoutes: readonly string[]): Plugin {
   const known = new Set([endpoint, ...otherRoutes]);
   return {
-    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      if (known.has(rawPathOf(request, url, serverContext))) return;
+    onRequest({ url, serverContext, endResponse, fetchAPI }) {
+      if (known.has(rawPathOf(url, serverContext))) return;
       endResponse(
         new fetchAPI.Response(
           JSON.stringify({
@@ -31,15 +31,15 @@ export function useCanonicalPath(endpoint: string, otherRoutes: readonly string[
 }
 
 /** True when this request is addressed to the GraphQL endpoint itself (exact, raw path). */
-export function isGraphQLPath(endpoint: string, request: Request, url: URL, serverContext: unknown): boolean {
-  return rawPathOf(request, url, serverContext) === endpoint;
+export function isGraphQLPath(endpoint: string, url: URL, serverContext: unknown): boolean {
+  return rawPathOf(url, serverContext) === endpoint;
 }
 
 /**
  * The path as the client wrote it on the request line, query string cut off. Without a Node
  * request (yoga.fetch in-process), the parsed URL's path, which is already as strict.
  */
-function rawPathOf(_request: Request, url: URL, serverContext: unknown): string {
+function rawPathOf(url: URL, serverContext: unknown): string {
   const raw = (serverContext as { req?: IncomingMessage } | undefined)?.req?.url;
   if (typeof raw !== 'string') return url.pathname;
   const end = raw.search(/[?#]/);

@@ -37,8 +37,7 @@ export function useClientAccess(
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       // Preflights carry no credentials by design; CORS answers them.
-      if (!isGraphQLPath(graphqlEndpoint, request, url, serverContext) || request.method === 'OPTIONS')
-        return;
+      if (!isGraphQLPath(graphqlEndpoint, url, serverContext) || request.method === 'OPTIONS') return;
       const peer = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
       const identified = registry.identify(presentedKey(request.headers), peer);
       if (!identified.ok) {

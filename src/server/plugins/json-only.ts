@@ -13,7 +13,7 @@ const ACCEPTED = new Set(['application/json', 'application/graphql', 'applicatio
 export function useJsonBodiesOnly(endpoint: string): Plugin {
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
-      if (request.method !== 'POST' || !isGraphQLPath(endpoint, request, url, serverContext)) return;
+      if (request.method !== 'POST' || !isGraphQLPath(endpoint, url, serverContext)) return;
       const type = request.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
       if (ACCEPTED.has(type)) return;
       endResponse(

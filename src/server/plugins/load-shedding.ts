@@ -19,7 +19,7 @@ export function useLoadShedding(options: {
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       if (lag.lagMs <= maxLagMs || request.method === 'OPTIONS') return;
-      if (!isGraphQLPath(endpoint, request, url, serverContext)) return;
+      if (!isGraphQLPath(endpoint, url, serverContext)) return;
       refusals.note('OVERLOADED', { lagMs: Math.round(lag.lagMs) }, 'shedding load: event loop lagging');
       endResponse(
         new fetchAPI.Response(
