@@ -308,7 +308,7 @@ async function main(): Promise<void> {
       'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
-      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: load shedding off (LOAD_SHED_LAG_MS=0) and at the default.`,
+      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults. Failed or timed-out probes (10 s) count as 10 s.`,
       `Memory: \`nodes(ids:)\` with ${MEMORY_BATCH} distinct listings per request, upstream latency 0 ms so that the step takes a minute, not ten; "upstream calls/query" is per listing there. Live heap is measured after a forced full GC.`,
     ],
   };
@@ -333,8 +333,8 @@ async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yar
     }),
   );
   for (const [label, shedEnv] of [
-    [' (shedding off)', { LOAD_SHED_LAG_MS: '0' }],
-    [' (shedding at its default)', {}],
+    [' (no shedding, no admission limit)', { LOAD_SHED_LAG_MS: '0', MAX_IN_FLIGHT: '0' }],
+    [' (defaults: shedding and admission on)', {}],
   ] as const) {
     log(`burst${label}: ${settings.burst} cold searches at once, /health probed every 10 ms`);
     const { child: gateway, ready: url } = await start<string>('gateway', {
