@@ -135,10 +135,11 @@ beforeAll(async () => {
   const listening = await eventually(
     () => server.lines.find((l) => typeof l.url === 'string' && l.msg.includes('listening')),
     'the listening line',
-    20_000,
+    // Starting tsx and the app in a fresh process takes seconds on a busy machine.
+    60_000,
   );
   port = Number(new URL(String(listening.url)).port);
-}, 30_000);
+}, 90_000);
 afterAll(() => {
   if (server.child.exitCode === null) server.child.kill('SIGKILL');
 });
