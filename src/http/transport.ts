@@ -11,6 +11,7 @@ import { UpstreamError, type UpstreamErrorCode } from '../providers/errors.js';
 import { parseRetryAfterSeconds, retryDelayMs } from './backoff.js';
 import { CircuitBreaker, type CircuitPermit, type CircuitState } from './circuit-breaker.js';
 import { DailyBudget, msUntilNextChinaMidnight } from './daily-budget.js';
+import { DailyShares } from './daily-shares.js';
 import { BodyTooLargeError, readBodyLimited } from './read-body.js';
 import { redact } from './redact.js';
 import { TokenBucket } from './token-bucket.js';
@@ -55,6 +56,11 @@ export interface TransportOptions {
   rate: { perSecond: number; burst: number };
   /** Attempts per calendar day in China time (UTC+8); null = unlimited. */
   dailyBudget: number | null;
+  /**
+   * Each client's share of the daily budget: `payer` names the client a call is made for (null:
+   * nobody's, e.g. a warm-up), `fraction` is how much of the budget one client may spend.
+   */
+  dailyShare?: { fraction: number; payer: () => string | null };
   circuit: { failureThreshold: number; openMs: number };
   /** Size of the one keep-alive undici Pool of this transport. */
   connections: number;
@@ -102,6 +108,7 @@ export class UpstreamTransport {
   readonly #pathPrefix: string;
   readonly #bucket: TokenBucket;
   readonly #budget: DailyBudget | null;
+  readonly #shares: DailyShares | null;
   readonly #circuit: CircuitBreaker;
   readonly #now: () => number;
   readonly #random: () => number;
@@ -128,6 +135,10 @@ export class UpstreamTransport {
     });
     this.#bucket = new TokenBucket(options.rate.perSecond, options.rate.burst, performance.now());
     this.#budget = options.dailyBudget === null ? null : new DailyBudget(options.dailyBudget);
+    this.#shares =
+      options.dailyBudget === null || !options.dailyShare
+        ? null
+        : new DailyShares(options.dailyShare.fraction, options.dailyBudget);
     this.#circuit = new CircuitBreaker(options.circuit);
   }
 
@@ -150,10 +161,12 @@ export class UpstreamTransport {
   async request<T>(req: UpstreamRequest, judge: Judge<T>, signal?: AbortSignal): Promise<T> {
     const { retry } = this.#options;
     const deadlineAt = performance.now() + this.#options.deadlineMs;
+    const path = this.#build(req);
+    const payer = this.#options.dailyShare?.payer() ?? null;
     let sentCount = 0;
     for (let attempt = 1; ; attempt++) {
       const startedAt = performance.now();
-      const result = await this.#attempt(req, judge, deadlineAt, signal);
+      const result = await this.#attempt({ ...req, path }, judge, deadlineAt, signal, payer);
       const durationMs = Math.round(performance.now() - startedAt);
       if (result.sent) sentCount++;
 
@@ -181,11 +194,31 @@ export class UpstreamTransport {
     }
   }
 
+  /**
+   * The path and query as sent, built before anything is counted: an error here (a value that
+   * cannot be encoded) is a bug on our side, so it is never retried and never reaches the
+   * breaker, the budget or the pacing, and is not reported as the provider's failure.
+   */
+  #build(req: UpstreamRequest): string {
+    try {
+      return this.#pathPrefix + req.path + encodeQuery(req.query);
+    } catch {
+      const error = this.#error(
+        'UPSTREAM_BAD_REQUEST',
+        `${this.#label} request on ${req.endpoint} could not be built; nothing was sent`,
+        { retryable: false, attempts: 0 },
+      );
+      this.#report(req, 1, 0, { ok: false, error, sent: false }, false);
+      throw error;
+    }
+  }
+
   async #attempt<T>(
     req: UpstreamRequest,
     judge: Judge<T>,
     deadlineAt: number,
     signal: AbortSignal | undefined,
+    payer: string | null,
   ): Promise<AttemptResult<T>> {
     const refused = (error: UpstreamError): AttemptResult<T> => ({ ok: false, error, sent: false });
     if (this.#closed) return refused(this.#closedError(req));
@@ -194,10 +227,18 @@ export class UpstreamTransport {
     // Fail fast before queueing for a rate slot that would be wasted anyway.
     if (this.#circuit.rejects(this.#now())) return refused(this.#circuitOpenError(req));
     if (this.#budget && this.#budget.remaining(this.#now()) <= 0) return refused(this.#quotaError());
+    if (payer !== null && this.#shares && !this.#shares.tryTake(payer, this.#now())) {
+      return refused(this.#shareError());
+    }
+    // From here on every refusal gives the client's unit back: only calls made are counted.
+    const undo = (error: UpstreamError): AttemptResult<T> => {
+      if (payer !== null) this.#shares?.giveBack(payer, this.#now());
+      return refused(error);
+    };
 
     const reservation = this.#bucket.reserve(performance.now(), deadlineAt - performance.now());
     if (!reservation.granted) {
-      return refused(
+      return undo(
         this.#error(
           'UPSTREAM_RATE_LIMITED',
           `${this.#label} call on ${req.endpoint} would wait past its deadline for a rate-limit slot`,
@@ -207,13 +248,13 @@ export class UpstreamTransport {
     }
     if (reservation.waitMs > 0 && !(await sleep(reservation.waitMs, signal))) {
       this.#bucket.refund(performance.now());
-      return refused(this.#abortedError(req));
+      return undo(this.#abortedError(req));
     }
 
     const timeoutMs = Math.min(this.#options.timeoutMs, deadlineAt - performance.now());
     if (this.#closed || timeoutMs <= 0) {
       this.#bucket.refund(performance.now());
-      return refused(
+      return undo(
         this.#closed
           ? this.#closedError(req)
           : this.#error(
@@ -229,12 +270,12 @@ export class UpstreamTransport {
     const permit = this.#circuit.tryAcquire(this.#now());
     if (permit === null) {
       this.#bucket.refund(performance.now());
-      return refused(this.#circuitOpenError(req));
+      return undo(this.#circuitOpenError(req));
     }
     if (this.#budget && !this.#budget.tryConsume(this.#now())) {
       this.#bucket.refund(performance.now());
       this.#circuit.release(permit);
-      return refused(this.#quotaError());
+      return undo(this.#quotaError());
     }
     return this.#send(req, judge, permit, timeoutMs, signal);
   }
@@ -262,7 +303,8 @@ export class UpstreamTransport {
     try {
       const answer = await this.#pool.request({
         method: 'GET',
-        path: this.#pathPrefix + req.path + encodeQuery(req.query),
+        // Built by #build, prefix and query included.
+        path: req.path,
         headers: { accept: 'application/json' },
         signal: controller.signal,
       });
@@ -426,6 +468,15 @@ export class UpstreamTransport {
       'UPSTREAM_UNAVAILABLE',
       `${this.#label} circuit is open after repeated failures; not calling ${req.endpoint}`,
       { retryable: true, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) },
+    );
+  }
+
+  #shareError(): UpstreamError {
+    const shares = this.#shares;
+    return this.#error(
+      'UPSTREAM_QUOTA_EXHAUSTED',
+      `This client's share of ${this.#label}'s daily budget (${shares?.perClient} calls, ${Math.round((shares?.fraction ?? 0) * 100)}%) is spent until midnight China time`,
+      { retryable: false, retryAfterSeconds: Math.ceil(msUntilNextChinaMidnight(this.#now()) / 1000) },
     );
   }
 

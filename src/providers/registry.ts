@@ -21,6 +21,8 @@ export function createProviders(
   endpoints: ProviderEndpoints,
   logger: Logger,
   onEvent?: (event: UpstreamEvent) => void,
+  /** Names the client an upstream call is made for, to charge its daily share (CLIENT_DAILY_SHARE). */
+  payer?: () => string | null,
 ): Map<ProviderName, ListingProvider> {
   const providers = new Map<ProviderName, ListingProvider>();
   const common = (provider: ProviderName, settings: NonNullable<Config['beike'] | Config['fang']>) =>
@@ -34,6 +36,7 @@ export function createProviders(
       retry: config.retry,
       rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) },
       dailyBudget: settings.dailyBudget,
+      ...(payer ? { dailyShare: { fraction: config.security.clientDailyShare, payer } } : {}),
       circuit: config.circuit,
       connections: config.connections,
       logger: logger.child({ provider }),

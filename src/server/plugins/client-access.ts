@@ -1,7 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../../logger.js';
 import type { Caller, ClientRegistry } from '../clients.js';
+import type { RefusalLog } from '../refusal-log.js';
+import { currentRequestScope } from '../request-scope.js';
+import { isGraphQLPath } from './canonical-path.js';
 
 /**
  * Who may call, and how often: with API keys configured every GraphQL request must carry one
@@ -27,15 +29,19 @@ export function callerOf(context: { req?: unknown; request?: Request }): Caller 
   return exchange ? (callers.get(exchange) ?? null) : null;
 }
 
-export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: string, logger: Logger): Plugin {
+export function useClientAccess(
+  registry: ClientRegistry,
+  graphqlEndpoint: string,
+  refusals: RefusalLog,
+): Plugin {
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       // Preflights carry no credentials by design; CORS answers them.
-      if (url.pathname !== graphqlEndpoint || request.method === 'OPTIONS') return;
+      if (!isGraphQLPath(graphqlEndpoint, url, serverContext) || request.method === 'OPTIONS') return;
       const peer = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
       const identified = registry.identify(presentedKey(request.headers), peer);
       if (!identified.ok) {
-        logger.warn({ peer }, 'refused a request without a valid API key');
+        refusals.note('UNAUTHENTICATED', { peer }, 'refused a request without a valid API key');
         endResponse(
           errorResponse(fetchAPI, 401, 'UNAUTHENTICATED', 'A valid API key is required.', {
             'www-authenticate': 'Bearer realm="listing-graph"',
@@ -46,7 +52,7 @@ export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: strin
       const { caller } = identified;
       const admitted = caller.requests?.take(1, registry.now()) ?? { ok: true };
       if (!admitted.ok) {
-        logger.info({ client: caller.id }, 'client over its request rate');
+        refusals.note('RATE_LIMITED', { client: caller.id }, 'client over its request rate');
         endResponse(
           errorResponse(
             fetchAPI,
@@ -61,6 +67,8 @@ export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: strin
       }
       const exchange = exchangeOf({ ...serverContext, request });
       if (exchange) callers.set(exchange, caller);
+      const scope = currentRequestScope();
+      if (scope) scope.client = caller.id;
     },
   };
 }
