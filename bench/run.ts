@@ -3,7 +3,8 @@ import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeGlobalId, listingLocalId } from '../src/schema/ids.js';
-import { type ListingRef, listingBody, nodesBody, searchBody } from './documents.js';
+import { type BurstFigures, burst, burstReport, type LagFigures, type ProbeFigures } from './burst.js';
+import { type ListingRef, listingBody, nodesBody, SEARCH_EVERY_FIELD, searchBody } from './documents.js';
 import { Child } from './ipc.js';
 import { type LoadFigures, load } from './load.js';
 import { summariseProfile } from './profile-summary.js';
@@ -22,7 +23,9 @@ import {
  *
  * Settings (environment): BENCH_LATENCY_MS (50), BENCH_ROUNDS (3), BENCH_SECONDS (3),
  * BENCH_CONNECTIONS (32), BENCH_LISTINGS (100000), BENCH_COLD_SAMPLES (15), BENCH_PROFILE (1 writes
- * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file).
+ * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file),
+ * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst (only that
+ * scenario, printed, nothing written).
  */
 
 const setting = (name: string, fallback: number): number => {
@@ -40,9 +43,11 @@ const settings = {
   listings: setting('BENCH_LISTINGS', 100_000),
   coldSamples: Math.max(1, setting('BENCH_COLD_SAMPLES', 15)),
   herd: 100,
+  burst: Math.max(1, setting('BENCH_BURST', 1000)),
   searchCity: '110000',
 };
 const profile = process.env.BENCH_PROFILE === '1';
+const burstOnly = process.env.BENCH_ONLY === 'burst';
 const outFile = process.env.BENCH_OUT ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
 
 /** Unmeasured cold queries before the cold samples. */
@@ -81,6 +86,14 @@ async function main(): Promise<void> {
   const { child: sandbox, ready: upstream } = await start<SandboxReady>('sandbox', {
     arg: { scale, latencyMs: settings.latencyMs },
   });
+
+  if (burstOnly) {
+    const scenario = await burstScenario(upstream);
+    process.stdout.write(
+      `${[...scenario.yardsticks.map((y) => `${y.scenario}: ${y.result} (target ${y.target}: ${y.met ? 'met' : 'NOT met'})`)].join('\n')}\n`,
+    );
+    return;
+  }
 
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
   const { child: gateway, ready: gatewayUrl } = await start<string>('gateway', {
@@ -256,6 +269,10 @@ async function main(): Promise<void> {
     yardsticks.push(memory.yardstick);
   }
 
+  const burstResult = await burstScenario(upstream);
+  rows.push(...burstResult.rows);
+  yardsticks.push(...burstResult.yardsticks);
+
   if (profileDir) {
     await gateway.stop();
     // The largest profile is the main thread's (tsx's loader thread writes one too).
@@ -291,6 +308,7 @@ async function main(): Promise<void> {
       'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
+      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults. Failed or timed-out probes (10 s) count as 10 s.`,
       `Memory: \`nodes(ids:)\` with ${MEMORY_BATCH} distinct listings per request, upstream latency 0 ms so that the step takes a minute, not ten; "upstream calls/query" is per listing there. Live heap is measured after a forced full GC.`,
     ],
   };
@@ -298,6 +316,48 @@ async function main(): Promise<void> {
   writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${markdownReport(result)}\n`);
   log(`written ${outFile}`);
+}
+
+/**
+ * A fresh gateway per run (cold caches), shedding off then at its default, under `settings.burst`
+ * concurrent cold searches; /health timed from another process (bench/burst.ts).
+ */
+async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yardsticks: Yardstick[] }> {
+  const rows: Row[] = [];
+  const yardsticks: Yardstick[] = [];
+  const { child: prober } = await start('prober');
+  const bodies = Array.from({ length: settings.burst }, (_, i) =>
+    JSON.stringify({
+      query: SEARCH_EVERY_FIELD,
+      variables: { filter: { cityId: settings.searchCity, priceMin: 10_000 + i }, first: 20 },
+    }),
+  );
+  for (const [label, shedEnv] of [
+    [' (no shedding, no admission limit)', { LOAD_SHED_LAG_MS: '0', MAX_IN_FLIGHT: '0' }],
+    [' (defaults: shedding and admission on)', {}],
+  ] as const) {
+    log(`burst${label}: ${settings.burst} cold searches at once, /health probed every 10 ms`);
+    const { child: gateway, ready: url } = await start<string>('gateway', {
+      env: { ...gatewayEnv(upstream), ...shedEnv },
+    });
+    // One query first, so that module loading and JIT warm-up are not counted as the burst's lag.
+    await graphql(url, searchBody('310000'));
+    await gateway.call('clear');
+    await gateway.call('lagReset');
+    await prober.call('start', { url: url.replace(/\/graphql$/, '/health'), intervalMs: 10 });
+    const searches = await burst(url, bodies);
+    const health = await prober.call<ProbeFigures>('stop');
+    const lag = await gateway.call<LagFigures>('lag');
+    const figures: BurstFigures = { searches, health, lag };
+    const report = burstReport(figures, label);
+    report.row.peakRssMb = mb(await gateway.call<number>('peak'));
+    rows.push(report.row);
+    yardsticks.push(report.yardstick);
+    log(`  ${report.yardstick.result}`);
+    await gateway.stop();
+  }
+  await prober.stop();
+  return { rows, yardsticks };
 }
 
 async function memoryScenario(sandbox: Child, gateway: Child, url: string) {

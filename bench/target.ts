@@ -77,12 +77,35 @@ switch (kind) {
   case 'gateway': {
     const { startApp } = await import('../src/app.js');
     const { loadConfig } = await import('../src/config.js');
+    const { monitorEventLoopDelay } = await import('node:perf_hooks');
     const app = await startApp(loadConfig(process.env));
+    // The gateway's own event-loop delay, for the burst scenario (bench/burst.ts).
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
     serveParent(app.url, {
       ...common,
+      lagReset: () => delay.reset(),
+      lag: () => ({
+        maxMs: Math.max(0, delay.max / 1e6 - 10),
+        p99Ms: Math.max(0, delay.percentile(99) / 1e6 - 10),
+        meanMs: Math.max(0, delay.mean / 1e6 - 10),
+      }),
       clear: () => app.store.clear(),
       sizes: () => app.store.sizes,
       exit: () => app.close().then(() => setImmediate(() => process.exit(0))),
+    });
+    break;
+  }
+  case 'prober': {
+    const { startProbing } = await import('./burst.js');
+    let stop: (() => Promise<unknown>) | null = null;
+    serveParent(null, {
+      ...common,
+      start: ({ url, intervalMs }: { url: string; intervalMs: number }) => {
+        stop = startProbing(url, intervalMs);
+      },
+      stop: () => stop?.(),
+      exit: () => setImmediate(() => process.exit(0)),
     });
     break;
   }

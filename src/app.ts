@@ -8,11 +8,18 @@ import type { ListingProvider } from './providers/provider.js';
 import { createProviders, type ProviderEndpoints } from './providers/registry.js';
 import { type Sandbox, type SandboxCredentials, startSandbox } from './sandbox/index.js';
 import { createGateway, type Gateway } from './server/gateway.js';
+import { EventLoopLag } from './server/load-shedding.js';
 import { Metrics } from './server/metrics.js';
+import { withOriginFormOnly } from './server/plugins/canonical-path.js';
 import { useReadiness } from './server/plugins/health.js';
 import { useMetrics } from './server/plugins/metrics.js';
 import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
-import { recordCacheResult, recordUpstreamEvent, requestLogFields } from './server/request-scope.js';
+import {
+  currentPayer,
+  recordCacheResult,
+  recordUpstreamEvent,
+  requestLogFields,
+} from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
 import { ListingStore } from './store/listing-store.js';
 
@@ -76,11 +83,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const metrics = config.metrics.enabled
     ? new Metrics({ providers: () => providers, cacheSizes: () => store.sizes })
     : null;
-  const providers = createProviders(config, endpoints, logger, (event) => {
-    recordUpstreamEvent(event);
-    metrics?.recordUpstreamEvent(event);
-    options.onUpstreamEvent?.(event);
-  });
+  const providers = createProviders(
+    config,
+    endpoints,
+    logger,
+    (event) => {
+      recordUpstreamEvent(event);
+      metrics?.recordUpstreamEvent(event);
+      options.onUpstreamEvent?.(event);
+    },
+    { fraction: config.security.clientDailyShare, payer: currentPayer },
+  );
   const store = new ListingStore(providers, config.cache, (cache, source) => {
     recordCacheResult(cache, source);
     metrics?.recordCacheResult(cache, source);
@@ -88,12 +101,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
   const server = createServer();
   const drainer = new Drainer(server);
+  const lag = config.security.loadShedLagMs > 0 ? new EventLoopLag() : null;
   const gateway = createGateway({
     store,
     mode,
     logger,
     graphiql: config.security.graphiql,
     security: config.security,
+    ...(lag ? { lag } : {}),
     responseCache: {
       ...config.responseCache,
       listTtlMs: config.cache.listTtlMs,
@@ -101,12 +116,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     plugins: [
       useRequestScope(),
-      useReadiness({ providers: () => providers, draining: () => drainer.draining }),
+      useReadiness({
+        providers: () => providers,
+        draining: () => drainer.draining,
+        production: config.production,
+        token: config.security.readyToken,
+      }),
       ...(metrics ? [useMetrics(metrics)] : []),
     ],
   });
 
-  server.on('request', withRequestLog(gateway, { logger, metrics }));
+  server.on('request', withRequestLog(withOriginFormOnly(gateway), { logger, metrics }));
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -130,6 +150,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           logger.warn({ abandoned, deadlineMs }, 'shutdown deadline passed; unfinished requests were cut');
         }
         await gateway.dispose();
+        lag?.close();
         const pools = Promise.all([...providers.values()].map((p) => p.close())).catch((error: unknown) =>
           logger.warn({ err: error }, 'closing the provider pools failed'),
         );
@@ -145,7 +166,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 function listen(server: Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    // A burst of connections must not overflow the accept queue while the loop is busy: dropped
+    // SYNs are retried by clients after 1, 3, 7 s, which a liveness probe sees as a hung /health.
+    // The kernel caps this at net.core.somaxconn.
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -89,7 +89,19 @@ const envSchema = z.object({
   QUERY_MAX_DIRECTIVES: int(0, 1_000).default(10),
   QUERY_MAX_COST: int(1, 1_000_000).default(120),
   CLIENT_REQUESTS_PER_MINUTE: int(0, 1_000_000_000).default(600),
-  CLIENT_COST_PER_MINUTE: int(0, 1_000_000_000).default(1_200),
+  // Unset: what the slowest provider's pacing allows in a minute (README, Security).
+  CLIENT_COST_PER_MINUTE: int(0, 1_000_000_000).optional(),
+  CLIENT_DAILY_SHARE: z
+    .string()
+    .trim()
+    .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a fraction from 0 to 1, such as 0.25')
+    .transform(Number)
+    .pipe(z.number().positive('must be more than 0'))
+    .default(0.25),
+  READY_TOKEN: secret,
+  LOAD_SHED_LAG_MS: int(0, 60_000).default(200),
+  MAX_IN_FLIGHT: int(0, 100_000).default(128),
+  MAX_QUEUED: int(0, 1_000_000).default(2_000),
   API_KEYS: secret,
   API_KEYS_FILE: z.string().trim().min(1, 'must not be empty').optional(),
   INTROSPECTION: flag.optional(),
@@ -99,7 +111,7 @@ const envSchema = z.object({
     .string()
     .trim()
     .regex(
-      /^(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/,
+      /^(\*|(https?:\/\/[^\s,/]+|null)(\s*,\s*(https?:\/\/[^\s,/]+|null))*)$/,
       'must be * or a comma-separated list of origins such as https://example.com',
     )
     .optional(),
@@ -254,8 +266,21 @@ export interface SecurityConfig {
   introspection: boolean;
   graphiql: boolean;
   fieldSuggestions: boolean;
-  /** null: any origin. */
-  corsOrigins: string[] | null;
+  /**
+   * '*': any origin, without credentials; a list: exactly those (`null` only when listed); empty:
+   * no cross-origin access. Unset CORS_ORIGINS: empty in production, '*' otherwise.
+   */
+  corsOrigins: '*' | readonly string[];
+  /** Fraction of each provider's daily budget one client may spend. */
+  clientDailyShare: number;
+  /** Presented as `Authorization: Bearer` to `/ready`, it shows the details in production; null: never. */
+  readyToken: string | null;
+  /** Event-loop lag above which new GraphQL requests get 503; 0 = never shed. */
+  loadShedLagMs: number;
+  /** GraphQL requests running at once (0 = no limit), and how many more may wait for a slot. */
+  maxInFlight: number;
+  maxQueued: number;
+  production: boolean;
   maxRequestBytes: number;
   /** Operations per batched request; 0 = batching off. */
   batchLimit: number;
@@ -301,16 +326,30 @@ function securityOf(env: Env): SecurityConfig {
     clients,
     defaults: {
       requestsPerMinute: env.CLIENT_REQUESTS_PER_MINUTE,
-      costPerMinute: env.CLIENT_COST_PER_MINUTE,
+      costPerMinute: env.CLIENT_COST_PER_MINUTE ?? pacedCostPerMinute(env),
     },
     introspection: env.INTROSPECTION ?? open,
     graphiql: env.GRAPHIQL ?? open,
     fieldSuggestions: env.FIELD_SUGGESTIONS ?? open,
-    corsOrigins: !origins || origins.includes('*') ? null : origins,
+    corsOrigins: origins?.includes('*') ? '*' : (origins ?? (open ? '*' : [])),
+    clientDailyShare: env.CLIENT_DAILY_SHARE,
+    readyToken: env.READY_TOKEN ?? null,
+    loadShedLagMs: env.LOAD_SHED_LAG_MS,
+    maxInFlight: env.MAX_IN_FLIGHT,
+    maxQueued: env.MAX_QUEUED,
+    production: !open,
     maxRequestBytes: env.REQUEST_MAX_BYTES,
     batchLimit: env.BATCH_LIMIT,
     persistedOperations,
   };
+}
+
+/**
+ * A client's upstream calls in a minute can never outrun the pacing: the slowest provider's
+ * calls per second times 60 (300 with the default 5 per second).
+ */
+function pacedCostPerMinute(env: Env): number {
+  return Math.max(1, Math.floor(Math.min(env.BEIKE_RATE_PER_SECOND, env.FANG_RATE_PER_SECOND) * 60));
 }
 
 function readConfigFile(variable: string, path: string): string {

@@ -38,6 +38,8 @@ export function createProviders(
   endpoints: ProviderEndpoints,
   logger: Logger,
   onEvent?: (event: UpstreamEvent) => void,
+  /** Each client's share of a daily budget, and who the call is for (CLIENT_DAILY_SHARE). */
+  dailyShare?: TransportOptions['dailyShare'],
 ): Map<ProviderName, ListingProvider> {
   const providers = new Map<ProviderName, ListingProvider>();
   const common = (provider: ProviderName, settings: ProviderSettings) =>
@@ -51,6 +53,7 @@ export function createProviders(
       retry: config.retry,
       rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) },
       dailyBudget: settings.dailyBudget,
+      ...(dailyShare ? { dailyShare } : {}),
       circuit: config.circuit,
       connections: config.connections,
       // The transport names the provider on each line itself; the adapters bind their own child.

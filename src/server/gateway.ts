@@ -7,15 +7,25 @@ import { schema } from '../schema/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { ClientRegistry } from './clients.js';
 import { EXAMPLE_QUERY } from './example-query.js';
+import type { EventLoopLag } from './load-shedding.js';
+import { Admission, useAdmission } from './plugins/admission.js';
+import { useCanonicalPath } from './plugins/canonical-path.js';
 import { useClientAccess } from './plugins/client-access.js';
+import { useCorsPolicy } from './plugins/cors.js';
 import { useCostLimit } from './plugins/cost-limit.js';
+import { useJsonBodiesOnly } from './plugins/json-only.js';
+import { useLoadShedding } from './plugins/load-shedding.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
 import { usePersistedOperations } from './plugins/persisted-operations.js';
 import { type ResponseCacheOptions, useResponseCache } from './plugins/response-cache.js';
 import { useResponseExtensions } from './plugins/response-extensions.js';
 import { useSchemaDisclosure } from './plugins/schema-disclosure.js';
+import { useWellFormedStrings } from './plugins/well-formed-strings.js';
+import { RefusalLog } from './refusal-log.js';
 
 const GRAPHQL_ENDPOINT = '/graphql';
+/** Served by plugins next to GraphQL; any other path is 404 (canonical-path.ts). */
+const OTHER_ROUTES = ['/health', '/ready', '/metrics'];
 
 export interface GatewayOptions {
   store: ListingStore;
@@ -28,6 +38,8 @@ export interface GatewayOptions {
   plugins?: Plugin[];
   /** Whole answers of queries (README, Performance); absent: no response cache. */
   responseCache?: Omit<ResponseCacheOptions, 'mode' | 'store'>;
+  /** Event-loop lag, for load shedding (LOAD_SHED_LAG_MS); absent: never shed. */
+  lag?: EventLoopLag;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -55,7 +67,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     renderGraphiQL,
     context: (): GraphQLContext => ({ store, mode, partialErrors: [], notices: [] }),
     ...(security ? yogaLimits(security) : {}),
+    // Yoga's own form and multipart parsers stay off: only JSON bodies execute (json-only.ts).
+    multipart: false,
     plugins: [
+      useCanonicalPath(GRAPHQL_ENDPOINT, OTHER_ROUTES),
       ...(security ? guards(security, options) : []),
       useResponseExtensions(mode),
       // After the response extensions, so that a refused operation still says its mode.
@@ -69,17 +84,27 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 }
 
-/** What Yoga itself enforces: body size, batching, CORS, the persisted-document parameter. */
+/** What Yoga itself enforces: body size, batching, the persisted-document parameter. CORS is ours. */
 function yogaLimits(security: SecurityConfig) {
   return {
     maxRequestBodySize: security.maxRequestBytes,
     batching: security.batchLimit > 0 ? { limit: security.batchLimit } : false,
-    ...(security.corsOrigins ? { cors: { origin: security.corsOrigins } } : {}),
+    cors: false as const,
     ...(security.persistedOperations ? { extraParamNames: ['documentId'] } : {}),
   };
 }
 
 const registries = new WeakMap<SecurityConfig, ClientRegistry>();
+const refusalLogs = new WeakMap<Logger, RefusalLog>();
+
+function refusalLogOf(logger: Logger): RefusalLog {
+  let log = refusalLogs.get(logger);
+  if (!log) {
+    log = new RefusalLog(logger);
+    refusalLogs.set(logger, log);
+  }
+  return log;
+}
 
 function registryOf(security: SecurityConfig): ClientRegistry {
   let registry = registries.get(security);
@@ -90,13 +115,32 @@ function registryOf(security: SecurityConfig): ClientRegistry {
   return registry;
 }
 
-/** In request order: who calls, which operations, what shape, what the schema tells. */
-function guards(security: SecurityConfig, { logger }: GatewayOptions): Plugin[] {
+/**
+ * In request order: which origins, whether the server has room, what body, who calls, which
+ * operations, what shape, what the schema tells, what strings.
+ */
+function guards(security: SecurityConfig, { logger, lag }: GatewayOptions): Plugin[] {
+  const refusals = refusalLogOf(logger);
   return [
-    useClientAccess(registryOf(security), GRAPHQL_ENDPOINT, logger),
+    useCorsPolicy(security.corsOrigins),
+    ...(lag && security.loadShedLagMs > 0
+      ? [useLoadShedding({ endpoint: GRAPHQL_ENDPOINT, lag, maxLagMs: security.loadShedLagMs, refusals })]
+      : []),
+    useJsonBodiesOnly(GRAPHQL_ENDPOINT),
+    ...(security.maxInFlight > 0
+      ? [
+          useAdmission({
+            endpoint: GRAPHQL_ENDPOINT,
+            admission: new Admission(security.maxInFlight, security.maxQueued),
+            refusals,
+          }),
+        ]
+      : []),
+    useClientAccess(registryOf(security), GRAPHQL_ENDPOINT, refusals),
     ...(security.persistedOperations ? [usePersistedOperations(security.persistedOperations)] : []),
     useOperationLimits(security.limits),
     useSchemaDisclosure(security),
+    useWellFormedStrings(),
   ];
 }
 
@@ -105,6 +149,6 @@ function costGuard(security: SecurityConfig, { store, logger }: GatewayOptions):
     maxCost: security.limits.maxCost,
     providers: store.providers,
     registry: registryOf(security),
-    logger,
+    refusals: refusalLogOf(logger),
   });
 }

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProviderName } from '../domain/listing.js';
 import type { CircuitState, UpstreamEvent } from '../http/transport.js';
@@ -36,6 +37,59 @@ export class BoundedLabel {
   }
 }
 
+/**
+ * Operation names as labels: the `limit` most frequent well-formed names so far keep their own
+ * series, every other one is "other". A name that overtakes the least frequent kept one takes its
+ * slot (`onEvict` drops the series of the one it replaces), so early callers cannot squat the
+ * slots for good. Counts are held for a bounded number of candidates, least recently seen dropped.
+ */
+export class FrequentLabel {
+  readonly #kept = new Map<string, number>();
+  readonly #candidates: LRUCache<string, number>;
+
+  constructor(
+    private readonly limit: number,
+    private readonly pattern: RegExp,
+    private readonly onEvict: (label: string) => void = () => {},
+    candidates = 10_000,
+  ) {
+    this.#candidates = new LRUCache({ max: candidates });
+  }
+
+  value(raw: string): string {
+    const kept = this.#kept.get(raw);
+    if (kept !== undefined) {
+      this.#kept.set(raw, kept + 1);
+      return raw;
+    }
+    if (!this.pattern.test(raw)) return 'other';
+    const count = (this.#candidates.get(raw) ?? 0) + 1;
+    if (this.#kept.size < this.limit) {
+      this.#candidates.delete(raw);
+      this.#kept.set(raw, count);
+      return raw;
+    }
+    let weakest: string | null = null;
+    let weakestCount = Number.POSITIVE_INFINITY;
+    for (const [name, n] of this.#kept) {
+      if (n < weakestCount) {
+        weakest = name;
+        weakestCount = n;
+      }
+    }
+    if (weakest === null || count <= weakestCount) {
+      this.#candidates.set(raw, count);
+      return 'other';
+    }
+    this.#kept.delete(weakest);
+    this.#candidates.set(weakest, weakestCount);
+    this.onEvict(weakest);
+    this.#candidates.delete(raw);
+    this.#kept.set(raw, count);
+    return raw;
+  }
+}
+
 export interface MetricsSources {
   providers: () => ReadonlyMap<ProviderName, { health(): ProviderHealth }>;
   cacheSizes: () => Record<string, number>;
@@ -43,7 +97,11 @@ export interface MetricsSources {
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly #operations = new BoundedLabel(100, /^[A-Za-z_][A-Za-z0-9_]{0,63}$/);
+  readonly #operations = new FrequentLabel(100, /^[A-Za-z_][A-Za-z0-9_]{0,63}$/, (name) => {
+    for (const type of ['query', 'mutation', 'subscription', 'unknown']) {
+      this.#operationDuration.remove({ operation: name, type });
+    }
+  });
   readonly #errorCodes = new BoundedLabel(40, /^[A-Z][A-Z0-9_]{0,47}$/);
   readonly #httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly #operationDuration: Histogram<'operation' | 'type'>;

@@ -12,6 +12,10 @@ import type { CacheSource } from '../store/cached-fetcher.js';
  */
 export interface RequestScope {
   readonly id: string;
+  /** The admitted client (its daily shares are charged for this request's upstream calls). */
+  client: string | null;
+  /** Why the request was refused before execution (logged in aggregate, not line by line). */
+  refusal: string | null;
   operation: { name: string | null; type: string } | null;
   /** Attempts that reached a provider (each is paid for), retries included. */
   upstreamCalls: number;
@@ -27,6 +31,8 @@ const storage = new AsyncLocalStorage<RequestScope>();
 export function newRequestScope(id: string): RequestScope {
   return {
     id,
+    client: null,
+    refusal: null,
     operation: null,
     upstreamCalls: 0,
     upstreamRefused: 0,
@@ -59,6 +65,11 @@ export function recordUpstreamEvent(event: UpstreamEvent): void {
   if (event.sent) scope.upstreamCalls++;
   else scope.upstreamRefused++;
   if (event.willRetry) scope.upstreamRetries++;
+}
+
+/** The client whose daily shares pay for upstream calls made now; null outside a request. */
+export function currentPayer(): string | null {
+  return storage.getStore()?.client ?? null;
 }
 
 export function recordCacheResult(_cache: string, source: CacheSource): void {

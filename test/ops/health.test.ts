@@ -17,7 +17,12 @@ async function ready(gw: TestGateway): Promise<{ status: number; body: Readiness
 describe('/health and /ready', () => {
   let gw: TestGateway;
   beforeAll(async () => {
-    gw = await startGateway({ ...OPS_ENV, CIRCUIT_FAILURE_THRESHOLD: '1', RETRY_MAX_ATTEMPTS: '1' });
+    gw = await startGateway({
+      ...OPS_ENV,
+      CIRCUIT_FAILURE_THRESHOLD: '1',
+      CIRCUIT_OPEN_MS: '300',
+      RETRY_MAX_ATTEMPTS: '1',
+    });
   });
   afterAll(() => gw.close());
 
@@ -25,11 +30,12 @@ describe('/health and /ready', () => {
     expect((await fetch(`${baseOf(gw)}/health`)).status).toBe(200);
   });
 
-  it('/ready says which providers are reachable, and turns 503 when none is', async () => {
+  it('/ready says which providers are reachable; open circuits make it degraded, never 503', async () => {
     expect(await ready(gw)).toEqual({
       status: 200,
       body: {
         ready: true,
+        status: 'ok',
         draining: false,
         providers: {
           BEIKE: { circuit: 'closed', budgetRemaining: 10_000 },
@@ -38,20 +44,60 @@ describe('/health and /ready', () => {
       },
     });
 
-    // One failure opens a circuit at this threshold. Fang down, Beike up: still ready.
+    // One failure opens a circuit at this threshold. Fang down, Beike up: degraded.
     gw.app.sandbox!.faults.add({ provider: 'fang', fault: { kind: 'status', status: 503 } });
     await post(gw.url, SLOW_SEARCH, { city: '110000' });
     const partly = await ready(gw);
     expect(partly.status).toBe(200);
+    expect(partly.body).toMatchObject({ ready: true, status: 'degraded' });
     expect(partly.body.providers.FANG?.circuit).toBe('open');
     expect(partly.body.providers.BEIKE?.circuit).toBe('closed');
 
+    // Both down (an outage every replica sees): still 200, so no load balancer drains them all.
     gw.app.sandbox!.faults.add({ provider: 'beike', fault: { kind: 'status', status: 503 } });
     await post(gw.url, SLOW_SEARCH, { city: '310000', providers: ['BEIKE'] });
     const none = await ready(gw);
-    expect(none.status).toBe(503);
-    expect(none.body).toMatchObject({ ready: false, draining: false });
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ ready: true, status: 'degraded', draining: false });
     expect(none.body.providers.BEIKE?.circuit).toBe('open');
+  });
+
+  it('closes an open circuit by itself once CIRCUIT_OPEN_MS has passed and the provider is back', async () => {
+    gw.app.sandbox!.faults.clear();
+    // The circuits opened in the test above; CIRCUIT_OPEN_MS is 300 ms here.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const answered = await post(gw.url, SLOW_SEARCH, { city: '440100' });
+    expect(answered.body.errors).toBeUndefined();
+    const after = await ready(gw);
+    expect(after.body).toMatchObject({ ready: true, status: 'ok' });
+    expect(after.body.providers.BEIKE?.circuit).toBe('closed');
+    expect(after.body.providers.FANG?.circuit).toBe('closed');
+  });
+});
+
+describe('/ready in production', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startGateway({ ...OPS_ENV, NODE_ENV: 'production', READY_TOKEN: 'ready-token-0123456789' });
+  });
+  afterAll(() => gw.close());
+
+  it('shows only ok/degraded to a stranger, and the details to the configured token', async () => {
+    const stranger = await fetch(`${baseOf(gw)}/ready`);
+    expect(stranger.status).toBe(200);
+    expect(await stranger.json()).toEqual({ ready: true, status: 'ok' });
+    const wrong = await fetch(`${baseOf(gw)}/ready`, {
+      headers: { authorization: 'Bearer ready-token-012345678X' },
+    });
+    expect(await wrong.json()).toEqual({ ready: true, status: 'ok' });
+    const operator = await fetch(`${baseOf(gw)}/ready`, {
+      headers: { authorization: 'Bearer ready-token-0123456789' },
+    });
+    expect(await operator.json()).toMatchObject({
+      ready: true,
+      status: 'ok',
+      providers: { BEIKE: { circuit: 'closed', budgetRemaining: 10_000 } },
+    });
   });
 });
 

@@ -1,40 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FAST_ENV } from '../support/gateway.js';
 import type { LogLine } from '../support/logs.js';
+import { type RunningServer, spawnServer } from '../support/process.js';
 import { eventually, post, searchEdges } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEARCH = `query Drained { search(filter: { cityId: "110000" }, first: 3) { edges { node { id floor { level } } } } }`;
-
-interface RunningServer {
-  child: ChildProcess;
-  lines: LogLine[];
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** The real entry point in its own process, JSON logs on stdout. */
-function spawnServer(env: Record<string, string>): RunningServer {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, ...FAST_ENV, LOG_PRETTY: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: LogLine[] = [];
-  let pending = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    pending += chunk;
-    const complete = pending.split('\n');
-    pending = complete.pop() ?? '';
-    for (const line of complete) if (line.startsWith('{')) lines.push(JSON.parse(line) as LogLine);
-  });
-  child.stderr?.resume();
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, lines, exit };
-}
 
 let server: RunningServer | undefined;
 afterAll(() => {

@@ -1,8 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../../logger.js';
 import type { ClientRegistry } from '../clients.js';
 import { admitCaller } from '../exchange.js';
+import { isGraphQLPath } from '../graphql-path.js';
+import type { RefusalLog } from '../refusal-log.js';
+import { currentRequestScope } from '../request-scope.js';
 
 /**
  * Who may call, and how often: with API keys configured every GraphQL request must carry one
@@ -11,15 +13,19 @@ import { admitCaller } from '../exchange.js';
  * before the body is read. The key is never logged nor echoed.
  */
 
-export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: string, logger: Logger): Plugin {
+export function useClientAccess(
+  registry: ClientRegistry,
+  graphqlEndpoint: string,
+  refusals: RefusalLog,
+): Plugin {
   return {
     onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       // Preflights carry no credentials by design; CORS answers them.
-      if (url.pathname !== graphqlEndpoint || request.method === 'OPTIONS') return;
+      if (!isGraphQLPath(graphqlEndpoint, url, serverContext) || request.method === 'OPTIONS') return;
       const peer = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
       const identified = registry.identify(presentedKey(request.headers), peer);
       if (!identified.ok) {
-        logger.warn({ peer }, 'refused a request without a valid API key');
+        refusals.note('UNAUTHENTICATED', { peer }, 'refused a request without a valid API key');
         endResponse(
           errorResponse(fetchAPI, 401, 'UNAUTHENTICATED', 'A valid API key is required.', {
             'www-authenticate': 'Bearer realm="listing-graph"',
@@ -30,7 +36,7 @@ export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: strin
       const { caller } = identified;
       const admitted = caller.requests?.take(1, registry.now()) ?? { ok: true };
       if (!admitted.ok) {
-        logger.info({ client: caller.id }, 'client over its request rate');
+        refusals.note('RATE_LIMITED', { client: caller.id }, 'client over its request rate');
         endResponse(
           errorResponse(
             fetchAPI,
@@ -44,6 +50,8 @@ export function useClientAccess(registry: ClientRegistry, graphqlEndpoint: strin
         return;
       }
       admitCaller({ ...serverContext, request }, caller);
+      const scope = currentRequestScope();
+      if (scope) scope.client = caller.id;
     },
   };
 }

@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Logger } from '../../logger.js';
 import type { ClientRegistry } from '../clients.js';
 import { callerOf, exchangeOf } from '../exchange.js';
+import type { RefusalLog } from '../refusal-log.js';
 import { limitError } from '../results.js';
 import { type CostProviders, upstreamCost } from '../upstream-cost.js';
 
@@ -15,7 +15,7 @@ export function useCostLimit(options: {
   maxCost: number;
   providers: CostProviders;
   registry: ClientRegistry;
-  logger: Logger;
+  refusals: RefusalLog;
 }): Plugin {
   const spentByExchange = new WeakMap<object, number>();
   return {
@@ -49,7 +49,11 @@ export function useCostLimit(options: {
       }
       const taken = caller?.cost?.take(cost, options.registry.now()) ?? { ok: true };
       if (!taken.ok) {
-        options.logger.info({ client: caller?.id, cost }, 'client over its upstream-call budget');
+        options.refusals.note(
+          'COST_RATE_LIMITED',
+          { client: caller?.id, cost },
+          'client over its upstream-call budget',
+        );
         setResultAndStopExecution({
           errors: [
             new GraphQLError(

@@ -39,7 +39,9 @@ export function withRequestLog(listener: RequestListener, options: RequestLogOpt
       const path = pathOf(req);
       const method = req.method ?? 'GET';
       metrics?.observeHttp(method, path, res.statusCode, durationMs / 1000);
-      const level = res.statusCode >= 500 ? 'warn' : PROBE_PATHS.has(path) ? 'debug' : 'info';
+      // Refusals are logged in aggregate (RefusalLog): a flood of them must not write a line each.
+      const level =
+        scope.refusal !== null || PROBE_PATHS.has(path) ? 'debug' : res.statusCode >= 500 ? 'warn' : 'info';
       if (logger.isLevelEnabled(level)) logger[level](logLine(scope, req, res, path, durationMs), 'request');
     });
     runInRequestScope(scope, () => listener(req, res));
