@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type ApiClient, parseApiKeys } from './server/clients.js';
-import { parsePersistedOperations } from './server/plugins/persisted-operations.js';
+import { parsePersistedOperations } from './server/persisted-operations.js';
+import type { SecuritySettings } from './server/security.js';
 
 /**
  * Configuration comes from the environment, parsed once at start-up. The variable names are a
@@ -152,7 +153,7 @@ export interface Config {
   /** Whole answers of queries; 0 in either turns it off. */
   responseCache: { ttlMs: number; maxEntries: number };
   /** Hardening: operation limits, client access, production settings (README, Security). */
-  security: SecurityConfig;
+  security: SecuritySettings;
   /** Operations: `/metrics`; on SIGTERM, how long to stay up while not ready, then to finish requests. */
   metrics: { enabled: boolean };
   shutdown: { delayMs: number; timeoutMs: number };
@@ -248,47 +249,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
   };
 }
 
-/** Hardening (README, Security). */
-export interface SecurityConfig {
-  limits: {
-    maxCharacters: number;
-    maxTokens: number;
-    maxDepth: number;
-    maxAliases: number;
-    maxDirectives: number;
-    /** Worst-case upstream calls one request may trigger. */
-    maxCost: number;
-  };
-  /** Empty: no API keys, every peer address is an anonymous client. */
-  clients: ApiClient[];
-  /** Per client and minute, unless its key says otherwise; 0 = no limit. */
-  defaults: { requestsPerMinute: number; costPerMinute: number };
-  introspection: boolean;
-  graphiql: boolean;
-  fieldSuggestions: boolean;
-  /**
-   * '*': any origin, without credentials; a list: exactly those (`null` only when listed); empty:
-   * no cross-origin access. Unset CORS_ORIGINS: empty in production, '*' otherwise.
-   */
-  corsOrigins: '*' | readonly string[];
-  /** Fraction of each provider's daily budget one client may spend. */
-  clientDailyShare: number;
-  /** Presented as `Authorization: Bearer` to `/ready`, it shows the details in production; null: never. */
-  readyToken: string | null;
-  /** Event-loop lag above which new GraphQL requests get 503; 0 = never shed. */
-  loadShedLagMs: number;
-  /** GraphQL requests running at once (0 = no limit), and how many more may wait for a slot. */
-  maxInFlight: number;
-  maxQueued: number;
-  production: boolean;
-  maxRequestBytes: number;
-  /** Operations per batched request; 0 = batching off. */
-  batchLimit: number;
-  /** Operation id → document; null = any operation is accepted. */
-  persistedOperations: ReadonlyMap<string, string> | null;
-}
-
-function securityOf(env: Env): SecurityConfig {
+function securityOf(env: Env): SecuritySettings {
   const open = env.NODE_ENV !== 'production';
   let clients: ApiClient[];
   try {

@@ -1,6 +1,5 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
-import type { SecurityConfig } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
@@ -22,6 +21,7 @@ import { useResponseExtensions } from './plugins/response-extensions.js';
 import { useSchemaDisclosure } from './plugins/schema-disclosure.js';
 import { useWellFormedStrings } from './plugins/well-formed-strings.js';
 import { RefusalLog } from './refusal-log.js';
+import type { SecuritySettings } from './security.js';
 
 const GRAPHQL_ENDPOINT = '/graphql';
 /** Served by plugins next to GraphQL; any other path is 404 (canonical-path.ts). */
@@ -33,7 +33,7 @@ export interface GatewayOptions {
   logger: Logger;
   graphiql: boolean;
   /** Hardening (README, Security); absent: none of it (library use of the schema alone). */
-  security?: SecurityConfig;
+  security?: SecuritySettings;
   /** Operations plugins (request scope, readiness, metrics), composed in app.ts. */
   plugins?: Plugin[];
   /** Whole answers of queries (README, Performance); absent: no response cache. */
@@ -85,7 +85,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 }
 
 /** What Yoga itself enforces: body size, batching, the persisted-document parameter. CORS is ours. */
-function yogaLimits(security: SecurityConfig) {
+function yogaLimits(security: SecuritySettings) {
   return {
     maxRequestBodySize: security.maxRequestBytes,
     batching: security.batchLimit > 0 ? { limit: security.batchLimit } : false,
@@ -94,7 +94,7 @@ function yogaLimits(security: SecurityConfig) {
   };
 }
 
-const registries = new WeakMap<SecurityConfig, ClientRegistry>();
+const registries = new WeakMap<SecuritySettings, ClientRegistry>();
 const refusalLogs = new WeakMap<Logger, RefusalLog>();
 
 function refusalLogOf(logger: Logger): RefusalLog {
@@ -106,7 +106,7 @@ function refusalLogOf(logger: Logger): RefusalLog {
   return log;
 }
 
-function registryOf(security: SecurityConfig): ClientRegistry {
+function registryOf(security: SecuritySettings): ClientRegistry {
   let registry = registries.get(security);
   if (!registry) {
     registry = new ClientRegistry(security.clients, security.defaults);
@@ -119,7 +119,7 @@ function registryOf(security: SecurityConfig): ClientRegistry {
  * In request order: which origins, whether the server has room, what body, who calls, which
  * operations, what shape, what the schema tells, what strings.
  */
-function guards(security: SecurityConfig, { logger, lag }: GatewayOptions): Plugin[] {
+function guards(security: SecuritySettings, { logger, lag }: GatewayOptions): Plugin[] {
   const refusals = refusalLogOf(logger);
   return [
     useCorsPolicy(security.corsOrigins),
@@ -144,7 +144,7 @@ function guards(security: SecurityConfig, { logger, lag }: GatewayOptions): Plug
   ];
 }
 
-function costGuard(security: SecurityConfig, { store, logger }: GatewayOptions): Plugin {
+function costGuard(security: SecuritySettings, { store, logger }: GatewayOptions): Plugin {
   return useCostLimit({
     maxCost: security.limits.maxCost,
     providers: store.providers,
