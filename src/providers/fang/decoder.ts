@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { looseBoolean, looseInt, looseString } from '../decode.js';
+import { looseBoolean, looseInt, looseNumber, looseString } from '../decode.js';
+import { parseDate, parseElevator, parseYear } from '../wording.js';
 
 /**
  * The envelopes Fang answers in. Two are accepted: the seed's own
@@ -157,3 +158,63 @@ function lenient<T>(schema: z.ZodType<T>, raw: unknown): T | null {
   const parsed = schema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
+
+/** Fang's field schemas: what one field of a house may hold, read leniently (DecodeReport). */
+
+/** A number, maybe with its unit: 860, "860", "860万", "5500元/月", "67188元/㎡". */
+const AMOUNT = /^\s*(\d+(?:\.\d+)?)\s*(万元?|元)?\s*(?:\/\s*(?:月|㎡|平方?米?|m²|m2))?\s*$/;
+export type Amount = { value: number; unit: 'wan' | 'yuan' | null };
+export const amount: z.ZodType<Amount> = z.union([
+  z
+    .number()
+    .finite()
+    .nonnegative()
+    .transform((value): Amount => ({ value, unit: null })),
+  z
+    .string()
+    .regex(AMOUNT)
+    .transform((s): Amount => {
+      const m = s.match(AMOUNT);
+      const unit = m?.[2];
+      return { value: Number(m?.[1]), unit: unit ? (unit.startsWith('万') ? 'wan' : 'yuan') : null };
+    }),
+]);
+
+const AREA = /^\s*(\d+(?:\.\d+)?)\s*(?:㎡|平方米|平米|m²|m2)?\s*$/;
+export const area = z.union([
+  z.number().finite().positive(),
+  z
+    .string()
+    .regex(AREA)
+    .transform((s) => Number(s.match(AREA)?.[1])),
+]);
+
+export const dateText = looseString
+  .refine((s) => parseDate(s) !== null, 'not a date')
+  .transform((s) => parseDate(s) ?? '');
+export const yearText = looseString
+  .refine((s) => parseYear(s) !== null, 'not a year')
+  .transform((s) => parseYear(s) ?? 0);
+export const elevatorText = z
+  .union([z.boolean(), looseString])
+  .refine((v) => typeof v === 'boolean' || parseElevator(v) !== null, 'not yes/no')
+  .transform((v) => (typeof v === 'boolean' ? v : parseElevator(v) === true));
+export const httpUrl = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^https?$/ }));
+export const latitude = looseNumber.pipe(z.number().min(-90).max(90));
+export const longitude = looseNumber.pipe(z.number().min(-180).max(180));
+
+export const image = z.union([
+  httpUrl.transform((url) => ({ url, type: null as string | null })),
+  z
+    .object({ url: httpUrl, type: looseString.nullish() })
+    .transform(({ url, type }) => ({ url, type: type ?? null })),
+]);
+export const rawAgent = z.object({
+  agent_id: looseString.refine((s) => s.trim() !== '', 'empty id'),
+  name: z.string().min(1),
+  phone: looseString.nullish().catch(null),
+  company: z.string().nullish().catch(null),
+});

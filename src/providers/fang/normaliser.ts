@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { CITIES } from '../../domain/cities.js';
 import type {
   Agent,
@@ -11,18 +10,22 @@ import type {
   ListingType,
   Photo,
 } from '../../domain/listing.js';
-import { type DecodeReport, looseNumber, looseString, stringList } from '../decode.js';
+import { type DecodeReport, looseString, stringList } from '../decode.js';
+import { parseDecoration, parseFloor, parseLayout, parseOrientations, wanToYuan } from '../wording.js';
 import {
-  parseDate,
-  parseDecoration,
-  parseElevator,
-  parseFloor,
-  parseLayout,
-  parseOrientations,
-  parseYear,
-  wanToYuan,
-} from '../wording.js';
-import { houseId, type RawHouse } from './decoder.js';
+  amount,
+  area,
+  dateText,
+  elevatorText,
+  houseId,
+  httpUrl,
+  image,
+  latitude,
+  longitude,
+  type RawHouse,
+  rawAgent,
+  yearText,
+} from './decoder.js';
 
 /** Fang house (item_search entry or item_get house) → domain Listing, in yuan, m² and ISO dates. */
 
@@ -52,64 +55,6 @@ const AMENITY_WORDS: [RegExp, Amenity][] = [
 // Status words that end a listing come first: "已出租" must not read as "出租中".
 const INACTIVE_STATUS = /已售|已租|已出租|已成交|下架|停售|失效/;
 const ACTIVE_STATUS = /在售|出租中|在租|招租|待售|待租|热销|可售/;
-
-/** A number, maybe with its unit: 860, "860", "860万", "5500元/月", "67188元/㎡". */
-const AMOUNT = /^\s*(\d+(?:\.\d+)?)\s*(万元?|元)?\s*(?:\/\s*(?:月|㎡|平方?米?|m²|m2))?\s*$/;
-type Amount = { value: number; unit: 'wan' | 'yuan' | null };
-const amount: z.ZodType<Amount> = z.union([
-  z
-    .number()
-    .finite()
-    .nonnegative()
-    .transform((value): Amount => ({ value, unit: null })),
-  z
-    .string()
-    .regex(AMOUNT)
-    .transform((s): Amount => {
-      const m = s.match(AMOUNT);
-      const unit = m?.[2];
-      return { value: Number(m?.[1]), unit: unit ? (unit.startsWith('万') ? 'wan' : 'yuan') : null };
-    }),
-]);
-
-const AREA = /^\s*(\d+(?:\.\d+)?)\s*(?:㎡|平方米|平米|m²|m2)?\s*$/;
-const area = z.union([
-  z.number().finite().positive(),
-  z
-    .string()
-    .regex(AREA)
-    .transform((s) => Number(s.match(AREA)?.[1])),
-]);
-
-const dateText = looseString
-  .refine((s) => parseDate(s) !== null, 'not a date')
-  .transform((s) => parseDate(s) ?? '');
-const yearText = looseString
-  .refine((s) => parseYear(s) !== null, 'not a year')
-  .transform((s) => parseYear(s) ?? 0);
-const elevatorText = z
-  .union([z.boolean(), looseString])
-  .refine((v) => typeof v === 'boolean' || parseElevator(v) !== null, 'not yes/no')
-  .transform((v) => (typeof v === 'boolean' ? v : parseElevator(v) === true));
-const httpUrl = z
-  .string()
-  .trim()
-  .pipe(z.url({ protocol: /^https?$/ }));
-const latitude = looseNumber.pipe(z.number().min(-90).max(90));
-const longitude = looseNumber.pipe(z.number().min(-180).max(180));
-
-const image = z.union([
-  httpUrl.transform((url) => ({ url, type: null as string | null })),
-  z
-    .object({ url: httpUrl, type: looseString.nullish() })
-    .transform(({ url, type }) => ({ url, type: type ?? null })),
-]);
-const rawAgent = z.object({
-  agent_id: looseString.refine((s) => s.trim() !== '', 'empty id'),
-  name: z.string().min(1),
-  phone: looseString.nullish().catch(null),
-  company: z.string().nullish().catch(null),
-});
 
 export function normaliseHouse(raw: RawHouse, ctx: NormaliseContext): Listing | null {
   const { report } = ctx;

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
 import { isGraphQLPath } from '../graphql-path.js';
+import { overloadedResponse } from '../load-shedding.js';
 import type { RefusalLog } from '../refusal-log.js';
 
 /**
@@ -60,22 +61,7 @@ export function useAdmission(options: {
       const admitted = await admission.enter();
       if (!admitted) {
         refusals.note('OVERLOADED', { queued: admission.queued }, 'shedding load: too many requests waiting');
-        endResponse(
-          new fetchAPI.Response(
-            JSON.stringify({
-              errors: [
-                {
-                  message: 'The server is overloaded; try again shortly.',
-                  extensions: { code: 'OVERLOADED', retryAfterSeconds: 1 },
-                },
-              ],
-            }),
-            {
-              status: 503,
-              headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' },
-            },
-          ),
-        );
+        endResponse(overloadedResponse(fetchAPI));
         return;
       }
       let freed = false;

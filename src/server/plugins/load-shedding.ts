@@ -1,6 +1,6 @@
 import type { Plugin } from 'graphql-yoga';
 import { isGraphQLPath } from '../graphql-path.js';
-import type { EventLoopLag } from '../load-shedding.js';
+import { type EventLoopLag, overloadedResponse } from '../load-shedding.js';
 import type { RefusalLog } from '../refusal-log.js';
 
 /**
@@ -21,19 +21,7 @@ export function useLoadShedding(options: {
       if (lag.lagMs <= maxLagMs || request.method === 'OPTIONS') return;
       if (!isGraphQLPath(endpoint, url, serverContext)) return;
       refusals.note('OVERLOADED', { lagMs: Math.round(lag.lagMs) }, 'shedding load: event loop lagging');
-      endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({
-            errors: [
-              {
-                message: 'The server is overloaded; try again shortly.',
-                extensions: { code: 'OVERLOADED', retryAfterSeconds: 1 },
-              },
-            ],
-          }),
-          { status: 503, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' } },
-        ),
-      );
+      endResponse(overloadedResponse(fetchAPI));
     },
   };
 }
