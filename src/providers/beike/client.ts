@@ -97,7 +97,7 @@ export class BeikeProvider implements ListingProvider {
         listings.push(normaliseHouse(house, { report, isDetail: false, now, fallbackCityId: query.cityId }));
       }
     }
-    const paging = this.paging(raw, raw.items.length, page, report, 'hasMoreData', 'totalCount');
+    const paging = this.paging(raw, raw.items.length, page, report, 'has_more_data', 'total_count');
     report.flush(this.logger);
     return { listings, ...paging };
   }

@@ -5,6 +5,7 @@ import { SEED_DETAIL_BODY, SEED_LISTING } from '../data/seed-listing.js';
 import { stableHex } from '../random.js';
 import { type Answer, jsonAnswer, type ProviderApi } from '../server/answer.js';
 import type { CallLimits } from '../server/limits.js';
+import type { BeikeListSpelling } from '../types.js';
 import { type BeikeCondition, parseCondition } from './condition.js';
 import { detailData } from './detail.js';
 import { BEIKE_PAGE_SIZE, listItemJson, searchListings } from './search.js';
@@ -43,7 +44,12 @@ export interface BeikeApi extends ProviderApi {
   serialisations(): number;
 }
 
-export function createBeikeApi(data: SandboxData, token: string, limits: CallLimits): BeikeApi {
+export function createBeikeApi(
+  data: SandboxData,
+  token: string,
+  limits: CallLimits,
+  spelling: BeikeListSpelling = 'v4',
+): BeikeApi {
   const tokenBytes = Buffer.from(token);
   const byCity = new Map<string, BeikeListingRecord[]>();
   for (const listing of data.beike.listings) {
@@ -112,13 +118,17 @@ export function createBeikeApi(data: SandboxData, token: string, limits: CallLim
       const items = page.map((listing) => {
         let item = itemJson.get(listing.houseCode);
         if (item === undefined) {
-          item = listItemJson(listing);
+          item = listItemJson(listing, spelling);
           itemJson.set(listing.houseCode, item);
         }
         return item;
       });
       const hasMore = offset + page.length < found.length;
-      json = `{"errno":0,"error":"","request_id":"${stableHex(pageKey, 32)}","data":{"hasMoreData":${hasMore ? 1 : 0},"totalCount":${found.length},"returnCount":${page.length},"list":[${items.join(',')}]}}`;
+      const requestId = stableHex(pageKey, 32);
+      json =
+        spelling === 'v4'
+          ? `{"request_id":"${requestId}","errno":0,"error":"","cost":12,"data":{"total_count":${found.length},"has_more_data":${hasMore ? 1 : 0},"list":[${items.join(',')}]}}`
+          : `{"errno":0,"error":"","request_id":"${requestId}","data":{"hasMoreData":${hasMore ? 1 : 0},"totalCount":${found.length},"returnCount":${page.length},"list":[${items.join(',')}]}}`;
       pages.set(pageKey, json);
     }
     return jsonAnswer(200, envelope(0, json));
@@ -198,7 +208,9 @@ function canonical(c: BeikeCondition): string {
     c.priceWan,
     c.area,
     c.overFiveYears,
-    c.fullyDecorated,
+    [...c.decorations].sort(),
+    c.nearMetro,
+    c.elevator,
     c.sort,
     c.keyword,
   ]);

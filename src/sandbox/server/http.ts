@@ -89,7 +89,7 @@ async function handleCall(
     return;
   }
   if (fault?.kind === 'hugeBody') {
-    await sendHuge(res, api.hugeBodyFrame(), fault.bytes);
+    await sendHuge(res, api.hugeBodyFrame(path), fault.bytes);
     return;
   }
   send(res, fault ? faultAnswer(api, fault, path, query) : api.answer(path, query));
@@ -98,9 +98,9 @@ async function handleCall(
 function faultAnswer(api: ProviderApi, fault: Fault, path: string, query: URLSearchParams): Answer {
   switch (fault.kind) {
     case 'status':
-      return api.statusAnswer(fault.status);
+      return api.statusAnswer(fault.status, path);
     case 'businessCode':
-      return api.businessAnswer(fault.code, fault.httpStatus);
+      return api.businessAnswer(fault.code, fault.httpStatus, path);
     case 'html':
       return { status: 502, contentType: 'text/html', body: NGINX_502 };
     case 'malformedJson': {
