@@ -5,6 +5,7 @@ import type { ProviderName } from './domain/listing.js';
 import type { UpstreamEvent } from './http/transport.js';
 import { ListingStore } from './loaders/listing-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { DecodeDriftTally } from './providers/decode.js';
 import type { ListingProvider } from './providers/provider.js';
 import { createProviders, type ProviderEndpoints } from './providers/registry.js';
 import { type Sandbox, type SandboxCredentials, startSandbox } from './sandbox/index.js';
@@ -73,8 +74,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
             ? { baseUrl: config.fang.baseUrl, key: config.fang.key, secret: config.fang.secret }
             : null,
       };
+  const drift = new DecodeDriftTally();
   const metrics = config.metrics.enabled
-    ? new Metrics({ providers: () => providers, cacheSizes: () => store.sizes })
+    ? new Metrics({
+        providers: () => providers,
+        cacheSizes: () => store.sizes,
+        decodeDrift: () => drift.counts(),
+      })
     : null;
   const providers = createProviders(config, endpoints, logger, (event) => {
     recordUpstreamEvent(event);
@@ -101,7 +107,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     plugins: [
       useRequestScope(),
-      useReadiness({ providers: () => providers, draining: () => drainer.draining }),
+      useReadiness({
+        providers: () => providers,
+        draining: () => drainer.draining,
+        decodeDrift: () => drift.summary(),
+      }),
       ...(metrics ? [useMetrics(metrics)] : []),
     ],
   });
@@ -136,6 +146,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
         if (abandoned === 0) await pools;
         await sandbox?.close();
+        drift.close();
       })();
       return closing;
     },

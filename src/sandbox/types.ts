@@ -75,6 +75,8 @@ export type Fault =
   | { kind: 'businessCode'; code: number | string; httpStatus?: number }
   /** 200 with truncated JSON. */
   | { kind: 'malformedJson' }
+  /** The real answer with every key named `from` renamed `to`: the contract drift an operator must notice. */
+  | { kind: 'renameField'; from: string; to: string }
   /** 502 with an nginx-like HTML error page. */
   | { kind: 'html' }
   /** 200 with a valid-looking JSON body of that size. */

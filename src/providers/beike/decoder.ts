@@ -118,7 +118,10 @@ export interface RawCommunity {
   name: string;
   cityId: string | null;
   district: string | null;
+  /** Beike's own district id (not a GB/T code). */
+  districtId: string | null;
   subdistrict: string | null;
+  bizcircleId: string | null;
   avgUnitPrice: number | null;
   resaleAvgUnitPrice: number | null;
   resaleCount: number | null;
@@ -171,6 +174,8 @@ export function decodeListItem(item: unknown, report: DecodeReport): RawHouse | 
   const raw = camelised(root.data);
   const house = decodeHouseFields(raw, report, '');
   if (!house) return null;
+  // Every list item has a title: its absence is drift worth counting, not a missing option.
+  if (house.title === null) report.record('title', 'missing');
   const cover = report.field('coverPic', text, raw.coverPic);
   return {
     ...house,
@@ -267,16 +272,26 @@ export function decodeCommunity(item: unknown, report: DecodeReport): RawCommuni
     name: f('community_name', text) ?? '',
     cityId: f('city_id', cityCode),
     district: f('district_name', text),
+    districtId: f('district_id', text),
     subdistrict: f('bizcircle_name', text),
+    bizcircleId: f('bizcircle_id', text),
+    // Often empty: "" reads as unknown (null), never as 0.
     avgUnitPrice: f('avg_unit_price', looseNumber),
     resaleAvgUnitPrice: f('ershoufang_avg_unit_price', looseNumber),
-    resaleCount: f('ershoufang_source_count', looseInt),
+    resaleCount: f('ershoufang_source_count', looseInt) ?? onSale(f('neo_desc', text)),
     buildingType: f('building_type', text),
     finishYear: f('building_finish_year', text),
-    lat: f('point_lat', looseNumber),
-    lng: f('point_lng', looseNumber),
+    // List items carry lng/lat; point_lat/point_lng are the detail's names, still read if sent.
+    lat: f('lat', looseNumber) ?? f('point_lat', looseNumber),
+    lng: f('lng', looseNumber) ?? f('point_lng', looseNumber),
     coverPic: f('cover_pic', text),
   };
+}
+
+/** neo_desc "在售12套 在租3套" → 12 on sale. */
+function onSale(desc: string | null): number | null {
+  const m = desc?.match(/在售\s*(\d+)/);
+  return m ? Number(m[1]) : null;
 }
 
 /** The objects of an array field; a field that is not an array, or an item that is not an object, is a problem. */

@@ -12,6 +12,13 @@ import type { SearchSupport } from '../provider.js';
 /** get-ershoufang-list and community/list both move by a fixed 20. */
 export const BEIKE_PAGE_SIZE = 20;
 
+/**
+ * Only about this many results of one query are reachable by paging (crawlers split a query by
+ * price band past it). Reading chosen: state the limit (totalCount's description, a notice) and
+ * stop paging there, rather than split queries by price band.
+ */
+export const BEIKE_REACHABLE_RESULTS = 2_000;
+
 export const BEIKE_LISTING_TYPES: readonly ListingType[] = ['RESALE'];
 
 /**

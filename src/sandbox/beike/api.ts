@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { findCity } from '../../domain/cities.js';
 import type { BeikeCommunityRecord, BeikeListingRecord, SandboxData } from '../data/records.js';
 import { SEED_DETAIL_BODY, SEED_LISTING } from '../data/seed-listing.js';
 import { stableHex } from '../random.js';
@@ -250,19 +251,37 @@ function indexCommunities(data: SandboxData): Map<string, CommunityRow[]> {
   return index;
 }
 
+/**
+ * A community/list item as public code shows it (providers.md, Evidence 2026-12): `lng`/`lat`
+ * (`point_*` are the detail's), `district_id`, `bizcircle_*`, `city_name`, `neo_desc`; the averages
+ * and the build year empty ("") where Beike has none.
+ */
 function communityItem({ community: c, count, averageUnitPrice }: CommunityRow) {
+  const known = count > 0;
   return {
     community_id: c.communityId,
     community_name: c.name,
     city_id: Number(c.cityId),
+    city_name: findCity(c.cityId)?.name ?? '',
+    district_id: stableDigits(`district:${c.cityId}:${c.district}`, 8),
     district_name: c.district,
-    avg_unit_price: c.averageUnitPrice,
-    ershoufang_avg_unit_price: averageUnitPrice,
+    bizcircle_id: stableDigits(`bizcircle:${c.cityId}:${c.subdistrict}`, 9),
+    bizcircle_name: c.subdistrict,
+    avg_unit_price: known ? c.averageUnitPrice : '',
+    ershoufang_avg_unit_price: known ? averageUnitPrice : '',
     ershoufang_source_count: count,
+    neo_desc: `在售${count}套 在租0套`,
     building_type: c.buildingType,
-    building_finish_year: c.builtYear,
-    point_lat: c.lat,
-    point_lng: c.lng,
+    building_finish_year: known ? c.builtYear : '',
+    lng: c.lng,
+    lat: c.lat,
     cover_pic: c.coverPic,
   };
+}
+
+/** A fixed digit string for a name (ids the generated data does not carry). */
+function stableDigits(text: string, length: number): string {
+  return String(Number.parseInt(stableHex(text, 12), 16))
+    .slice(0, length)
+    .padStart(length, '1');
 }

@@ -1,16 +1,20 @@
 import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { ProviderName } from '../../domain/listing.js';
+import type { DriftCount } from '../../providers/decode.js';
 import type { ProviderHealth } from '../../providers/provider.js';
 
 export interface Readiness {
   ready: boolean;
   draining: boolean;
   providers: Partial<Record<ProviderName, ProviderHealth>>;
+  /** Informational, never a reason to be unready: decode drift since start (see /metrics). */
+  decodeDrift?: { total: number; top: DriftCount[] };
 }
 
 export interface ReadinessSources {
   providers: () => ReadonlyMap<ProviderName, { health(): ProviderHealth }>;
   draining: () => boolean;
+  decodeDrift?: () => { total: number; top: DriftCount[] };
 }
 
 /**
@@ -28,7 +32,8 @@ export function readiness(sources: ReadinessSources): Readiness {
     if (health.circuit !== 'open') reachable = true;
   }
   const draining = sources.draining();
-  return { ready: reachable && !draining, draining, providers };
+  const drift = sources.decodeDrift?.();
+  return { ready: reachable && !draining, draining, providers, ...(drift ? { decodeDrift: drift } : {}) };
 }
 
 /**

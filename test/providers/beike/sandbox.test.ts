@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Listing, SearchQuery } from '../../../src/domain/listing.js';
+import { decodeCommunity } from '../../../src/providers/beike/decoder.js';
+import { normaliseCommunity } from '../../../src/providers/beike/normaliser.js';
 import { resaleCondition } from '../../../src/providers/beike/params.js';
+import { DecodeReport } from '../../../src/providers/decode.js';
 import { UpstreamError } from '../../../src/providers/errors.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import { type BeikeListingRecord, type Sandbox, startSandbox } from '../../../src/sandbox/index.js';
@@ -225,6 +228,17 @@ describe.each(['v4', 'camel'] as const)('resale list spelled %s', (spelling) => 
     });
   });
 
+  describe('Beike adapter: the reachable limit of paging (about 2,000)', () => {
+    it('stops at 2,000 results: the last reachable page says no more, the next makes no call', async () => {
+      sandbox.calls.reset();
+      const last = await beike.search(query(), 99);
+      expect(last.hasMore).toBe(false);
+      expect(sandbox.calls.count({ provider: 'beike', path: SEARCH })).toBe(1);
+      expect(await beike.search(query(), 100)).toEqual({ listings: [], total: null, hasMore: false });
+      expect(sandbox.calls.count({ provider: 'beike', path: SEARCH })).toBe(1);
+    });
+  });
+
   describe('Beike adapter against the sandbox: communities', () => {
     it('pages through a city and maps the averages and position', async () => {
       const expected = sandbox.data.beike.communities.filter((c) => c.cityId === BEIJING);
@@ -251,6 +265,48 @@ describe.each(['v4', 'camel'] as const)('resale list spelled %s', (spelling) => 
         coverUrl: record.coverPic,
         fetchedAt: FIXED_NOW.toISOString(),
       });
+    });
+
+    it('reads lng/lat from list items, and empty averages and build year as unknown, not zero', async () => {
+      const counts = new Map<string, number>();
+      for (const l of cityListings()) counts.set(l.communityId, (counts.get(l.communityId) ?? 0) + 1);
+      const communities = [];
+      for (let page = 0; page < 50; page++) {
+        const result = await beike.searchCommunities!({ cityId: BEIJING, keyword: null }, page);
+        communities.push(...result.communities);
+        if (!result.hasMore) break;
+      }
+      const listed = communities.filter((c) => counts.has(c.sourceId));
+      expect(listed.length).toBeGreaterThan(20);
+      // The generated communities all have listings; an item with empty averages, decoded alone:
+      const report = new DecodeReport('BEIKE', 'communities');
+      const raw = decodeCommunity(
+        {
+          community_id: '1111000000001',
+          community_name: '某小区',
+          avg_unit_price: '',
+          ershoufang_avg_unit_price: '',
+          building_finish_year: '',
+          neo_desc: '在售12套 在租3套',
+          lng: 116.4,
+          lat: 39.9,
+        },
+        report,
+      );
+      expect(normaliseCommunity(raw!, BEIJING, FIXED_NOW)).toMatchObject({
+        averageUnitPrice: null,
+        resaleAverageUnitPrice: null,
+        builtYear: null,
+        resaleListingCount: 12,
+        location: { latitude: 39.9, longitude: 116.4 },
+      });
+      expect(report.problems).toEqual([]);
+      for (const c of listed) {
+        const record = sandbox.data.beike.communities.find((r) => r.communityId === c.sourceId)!;
+        expect(c.location).toEqual({ latitude: record.lat, longitude: record.lng });
+        expect(c.resaleListingCount).toBe(counts.get(c.sourceId));
+        expect(c.subdistrict).toBe(record.subdistrict);
+      }
     });
 
     async function findCommunity(keyword: string) {
