@@ -57,6 +57,8 @@ export interface ListingProvider {
   readonly name: ProviderName;
   /** Listings per search page; pages are numbered from 0. */
   readonly searchPageSize: number;
+  /** How many results of one query paging can reach, when the provider caps it (Beike: about 2,000). */
+  readonly reachableResults?: number;
   /** The fields a search stub carries reliably; anything else needs `getListing`. */
   readonly stubFields: ReadonlySet<ListingField>;
   readonly listingTypes: readonly ListingType[];

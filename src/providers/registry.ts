@@ -3,6 +3,7 @@ import type { ProviderName } from '../domain/listing.js';
 import { type TransportOptions, type UpstreamEvent, UpstreamTransport } from '../http/transport.js';
 import type { Logger } from '../logger.js';
 import { createBeikeProvider } from './beike/index.js';
+import { fangFlavour } from './fang/flavours.js';
 import { createFangProvider } from './fang/index.js';
 import type { ListingProvider } from './provider.js';
 
@@ -65,6 +66,7 @@ export function createProviders(
         key,
         secret,
         searchPageSize: config.fang.pageSize,
+        flavour: fangFlavour(config.fang.flavour),
         logger: logger.child({ provider: 'FANG' }),
       }),
     );

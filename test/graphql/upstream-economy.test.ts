@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SearchFullDocument, SearchStubsDocument } from '../generated/graphql.js';
-import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
+import { dataOf, GATEWAY_FANG_PATHS, startGateway, type TestGateway } from '../support/gateway.js';
 
 const BEIKE_DETAIL = '/api/beike/ershoufang/detail/v1';
-const FANG_DETAIL = '/fang/item_get';
+const FANG_DETAIL = GATEWAY_FANG_PATHS.item;
 
 let gw: TestGateway;
 beforeAll(async () => {

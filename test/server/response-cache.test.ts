@@ -4,10 +4,10 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useResponseCache } from '../../src/server/plugins/response-cache.js';
 import { ListingDetailDocument, SearchFullDocument, SearchStubsDocument } from '../generated/graphql.js';
-import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
+import { dataOf, GATEWAY_FANG_PATHS, startGateway, type TestGateway } from '../support/gateway.js';
 
 const BEIKE_DETAIL = '/api/beike/ershoufang/detail/v1';
-const FANG_DETAIL = '/fang/item_get';
+const FANG_DETAIL = GATEWAY_FANG_PATHS.item;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('response cache, through the whole gateway', () => {

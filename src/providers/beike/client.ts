@@ -19,6 +19,7 @@ import { normaliseCommunity, normaliseHouse } from './normaliser.js';
 import {
   BEIKE_LISTING_TYPES,
   BEIKE_PAGE_SIZE,
+  BEIKE_REACHABLE_RESULTS,
   beikeSearchSupport,
   communityCondition,
   resaleCondition,
@@ -53,6 +54,7 @@ const STUB_FIELDS: ReadonlySet<ListingField> = new Set<ListingField>([
 export class BeikeProvider implements ListingProvider {
   readonly name = 'BEIKE' as const;
   readonly searchPageSize = BEIKE_PAGE_SIZE;
+  readonly reachableResults = BEIKE_REACHABLE_RESULTS;
   readonly communityPageSize = BEIKE_PAGE_SIZE;
   readonly stubFields = STUB_FIELDS;
   readonly listingTypes = BEIKE_LISTING_TYPES;
@@ -75,6 +77,9 @@ export class BeikeProvider implements ListingProvider {
   }
 
   async search(query: SearchQuery, page: number, signal?: AbortSignal): Promise<SearchPage> {
+    // Past the reach a call would be paid for and answer nothing.
+    if (page * BEIKE_PAGE_SIZE >= BEIKE_REACHABLE_RESULTS)
+      return { listings: [], total: null, hasMore: false };
     const raw = await this.transport.request(
       {
         endpoint: 'search',
@@ -97,9 +102,10 @@ export class BeikeProvider implements ListingProvider {
         listings.push(normaliseHouse(house, { report, isDetail: false, now, fallbackCityId: query.cityId }));
       }
     }
-    const paging = this.paging(raw, raw.items.length, page, report, 'hasMoreData', 'totalCount');
+    const paging = this.paging(raw, raw.items.length, page, report, 'has_more_data', 'total_count');
     report.flush(this.logger);
-    return { listings, ...paging };
+    const reachable = (page + 1) * BEIKE_PAGE_SIZE < BEIKE_REACHABLE_RESULTS;
+    return { listings, ...paging, hasMore: paging.hasMore && reachable };
   }
 
   async getListing(ref: ListingRef, signal?: AbortSignal): Promise<Listing | null> {

@@ -3,7 +3,8 @@ import type { UpstreamTransport } from '../../http/transport.js';
 import type { Logger } from '../../logger.js';
 import { DecodeReport } from '../decode.js';
 import type { ListingProvider, ListingRef, ProviderHealth, SearchPage, SearchSupport } from '../provider.js';
-import { judgeItem, judgeSearch } from './judge.js';
+import { DEFAULT_FANG_FLAVOUR, FANG_FLAVOUR_TABLE, type FangFlavour } from './flavours.js';
+import { type FangJudges, fangJudges } from './judge.js';
 import { normaliseHouse } from './normaliser.js';
 import { FANG_LISTING_TYPES, FANG_MAX_PAGE_SIZE, fangSearchSupport, searchParams } from './params.js';
 import { signParams } from './sign.js';
@@ -16,11 +17,10 @@ export interface FangProviderOptions {
   logger: Logger;
   /** Houses per search page; Fang allows 50 at most. */
   searchPageSize?: number;
+  /** Which contract to speak (flavours.ts); default DEFAULT_FANG_FLAVOUR. */
+  flavour?: FangFlavour;
   now?: () => Date;
 }
-
-const SEARCH_PATH = '/fang/item_search';
-const DETAIL_PATH = '/fang/item_get';
 
 /** What an item_search entry carries reliably (item_get adds floor, photos, agent, …). */
 const STUB_FIELDS: ReadonlySet<ListingField> = new Set<ListingField>([
@@ -53,6 +53,8 @@ export class FangProvider implements ListingProvider {
   private readonly secret: string;
   private readonly logger: Logger;
   private readonly now: () => Date;
+  private readonly flavour: FangFlavour;
+  private readonly judges: FangJudges;
 
   constructor(options: FangProviderOptions) {
     const pageSize = options.searchPageSize ?? FANG_MAX_PAGE_SIZE;
@@ -65,6 +67,8 @@ export class FangProvider implements ListingProvider {
     this.secret = options.secret;
     this.logger = options.logger.child({ provider: 'FANG' });
     this.now = options.now ?? (() => new Date());
+    this.flavour = options.flavour ?? FANG_FLAVOUR_TABLE[DEFAULT_FANG_FLAVOUR];
+    this.judges = fangJudges(this.flavour);
   }
 
   searchSupport(query: SearchQuery): SearchSupport {
@@ -72,10 +76,10 @@ export class FangProvider implements ListingProvider {
   }
 
   async search(query: SearchQuery, page: number, signal?: AbortSignal): Promise<SearchPage> {
-    const params = searchParams(query, page + 1, this.searchPageSize);
+    const params = searchParams(query, page + 1, this.searchPageSize, this.flavour.pageParam);
     const raw = await this.transport.request(
-      { endpoint: 'search', path: SEARCH_PATH, query: this.signed('item_search', params) },
-      judgeSearch,
+      { endpoint: 'search', path: this.flavour.paths.search, query: this.signed('item_search', params) },
+      this.judges.search,
       signal,
     );
     const report = new DecodeReport('FANG', 'search');
@@ -105,11 +109,11 @@ export class FangProvider implements ListingProvider {
     const raw = await this.transport.request(
       {
         endpoint: 'detail',
-        path: DETAIL_PATH,
-        query: this.signed('item_get', { house_id: ref.sourceId }),
+        path: this.flavour.paths.detail,
+        query: this.signed('item_get', { [this.flavour.detailIdParam]: ref.sourceId }),
         id: ref.sourceId,
       },
-      judgeItem,
+      this.judges.item,
       signal,
     );
     if (raw === null) return null;
@@ -133,14 +137,12 @@ export class FangProvider implements ListingProvider {
     return this.transport.close();
   }
 
-  /** Public params + business params + sign; the secret only ever enters the hash. */
-  private signed(
-    apiName: 'item_search' | 'item_get',
-    params: Record<string, string>,
-  ): Record<string, string> {
-    return signParams(
-      { ...params, key: this.key, api_name: apiName, result_type: 'json', cache: 'yes' },
-      this.secret,
-    );
+  /**
+   * Public params + business params + credentials: with md5 signing the secret only ever enters
+   * the hash; with plain signing (onebound) it is a parameter, scrubbed like the key by the transport.
+   */
+  private signed(api: 'item_search' | 'item_get', params: Record<string, string>): Record<string, string> {
+    const all = { ...params, ...this.flavour.publicParams(api), key: this.key };
+    return this.flavour.signing === 'md5' ? signParams(all, this.secret) : { ...all, secret: this.secret };
   }
 }

@@ -2,6 +2,7 @@ import { findCity } from '../../domain/cities.js';
 import type { Amenity, Decoration, ListingType, SearchQuery, SearchSort } from '../../domain/listing.js';
 import { yuanToWan } from '../normalise.js';
 import type { SearchSupport } from '../provider.js';
+import type { FangFlavour } from './flavours.js';
 
 /** item_search answers at most this many houses per page. */
 export const FANG_MAX_PAGE_SIZE = 50;
@@ -57,11 +58,16 @@ export function fangKeyword(query: SearchQuery): string {
 }
 
 /** The business params of item_search (public params and sign are added by the client). */
-export function searchParams(query: SearchQuery, pageNum: number, pageSize: number): Record<string, string> {
+export function searchParams(
+  query: SearchQuery,
+  pageNum: number,
+  pageSize: number,
+  pageParam: FangFlavour['pageParam'] = 'page_num',
+): Record<string, string> {
   const params: Record<string, string> = {
     region: query.cityId,
     house_type: HOUSE_TYPE_PARAM[query.listingType],
-    page_num: String(pageNum),
+    [pageParam]: String(pageNum),
     page_size: String(pageSize),
   };
   params.q = fangKeyword(query);

@@ -153,7 +153,11 @@ const SearchConnectionType = builder.objectRef<SearchResult>('SearchConnection')
     }),
     totalCount: t.exposeInt('totalCount', {
       nullable: true,
-      description: "The providers' counts of matching listings added up; null when one did not say.",
+      description:
+        "The providers' counts of matching listings added up; null when one did not say. Paging reaches " +
+        'only about the first 2,000 results of one search on Beike (the provider stops there): past that, ' +
+        '`hasNextPage` turns false even if this count is larger, and `extensions.warnings` says so ' +
+        '(RESULTS_BEYOND_REACH). Narrow the filter (price or area bands) to reach the rest.',
     }),
     providers: t.field({
       type: [ProviderSearchStatusType],
@@ -207,6 +211,16 @@ builder.queryField('search', (t) =>
       }
       for (const failure of failures)
         ctx.partialErrors.push(upstreamGraphQLError(failure, responsePathAsArray(info.path)));
+      for (const status of result.providers) {
+        const reach = ctx.store.provider(status.provider)?.reachableResults;
+        if (reach !== undefined && status.totalCount !== null && status.totalCount > reach) {
+          ctx.notices.push({
+            code: 'RESULTS_BEYOND_REACH',
+            provider: status.provider,
+            message: `${status.provider} matches ${status.totalCount} listings but serves only the first ${reach} of one search by paging; narrow the filter (price, area) to reach the rest`,
+          });
+        }
+      }
       for (const status of result.providers.filter((s) => s.stale)) {
         ctx.notices.push({
           code: 'STALE_DATA',
