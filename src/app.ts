@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { ProviderName } from './domain/listing.js';
 import type { UpstreamEvent } from './http/transport.js';
 import { createLogger, type Logger } from './logger.js';
+import { DecodeDriftTally } from './providers/decode.js';
 import type { ListingProvider } from './providers/provider.js';
 import { createProviders, type ProviderEndpoints } from './providers/registry.js';
 import { type Sandbox, type SandboxCredentials, startSandbox } from './sandbox/index.js';
@@ -80,8 +81,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
             ? { baseUrl: config.fang.baseUrl, key: config.fang.key, secret: config.fang.secret }
             : null,
       };
+  const drift = new DecodeDriftTally();
   const metrics = config.metrics.enabled
-    ? new Metrics({ providers: () => providers, cacheSizes: () => store.sizes })
+    ? new Metrics({
+        providers: () => providers,
+        cacheSizes: () => store.sizes,
+        decodeDrift: () => drift.counts(),
+      })
     : null;
   const providers = createProviders(
     config,
@@ -121,6 +127,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         draining: () => drainer.draining,
         production: config.production,
         token: config.security.readyToken,
+        decodeDrift: () => drift.summary(),
       }),
       ...(metrics ? [useMetrics(metrics)] : []),
     ],
@@ -157,6 +164,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
         if (abandoned === 0) await pools;
         await sandbox?.close();
+        drift.close();
       })();
       return closing;
     },

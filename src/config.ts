@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import {
+  DEFAULT_FANG_FLAVOUR,
+  FANG_FLAVOUR_TABLE,
+  FANG_FLAVOURS,
+  type FangFlavourName,
+} from './providers/fang/flavours.js';
 import { type ApiClient, parseApiKeys } from './server/clients.js';
 import { parsePersistedOperations } from './server/persisted-operations.js';
 import type { SecuritySettings } from './server/security.js';
@@ -58,7 +64,9 @@ const envSchema = z.object({
 
   FANG_KEY: secret,
   FANG_SECRET: secret,
-  FANG_BASE_URL: httpUrl.default('https://api.fang.com'),
+  FANG_FLAVOUR: z.enum(FANG_FLAVOURS).default(DEFAULT_FANG_FLAVOUR),
+  /** Default: the flavour's own base URL. */
+  FANG_BASE_URL: httpUrl.optional(),
   FANG_TIMEOUT_MS: int(100, 600_000).default(15_000),
   FANG_DEADLINE_MS: int(100, 900_000).default(30_000),
   FANG_RATE_PER_SECOND: positive.default(5),
@@ -144,7 +152,14 @@ export interface Config {
   /** In sandbox mode the gateway runs against the embedded simulated providers. */
   sandbox: { enabled: boolean; seed: number; latencyMs: number };
   beike: (ProviderSettings & { token: string | undefined }) | null;
-  fang: (ProviderSettings & { key: string | undefined; secret: string | undefined; pageSize: number }) | null;
+  fang:
+    | (ProviderSettings & {
+        key: string | undefined;
+        secret: string | undefined;
+        pageSize: number;
+        flavour: FangFlavourName;
+      })
+    | null;
   retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   circuit: { failureThreshold: number; openMs: number };
   connections: number;
@@ -217,7 +232,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
         ? {
             key: env.FANG_KEY,
             secret: env.FANG_SECRET,
-            baseUrl: env.FANG_BASE_URL,
+            baseUrl: env.FANG_BASE_URL ?? FANG_FLAVOUR_TABLE[env.FANG_FLAVOUR].defaultBaseUrl,
+            flavour: env.FANG_FLAVOUR,
             timeoutMs: env.FANG_TIMEOUT_MS,
             deadlineMs: env.FANG_DEADLINE_MS,
             ratePerSecond: env.FANG_RATE_PER_SECOND,

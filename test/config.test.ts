@@ -49,13 +49,24 @@ describe('configuration', () => {
     expect(loadConfig({ BEIKE_TOKEN: 't', SANDBOX: 'true' }).sandbox.enabled).toBe(true);
   });
 
+  it('FANG_FLAVOUR picks the contract and its base URL; an unknown flavour is refused', () => {
+    const open = loadConfig({ FANG_KEY: 'k', FANG_SECRET: 's', FANG_FLAVOUR: 'open-platform' });
+    expect(open.fang).toMatchObject({ flavour: 'open-platform', baseUrl: 'https://api.fang.com' });
+    const own = loadConfig({ FANG_KEY: 'k', FANG_SECRET: 's', FANG_BASE_URL: 'https://fang.example.com' });
+    expect(own.fang).toMatchObject({ flavour: 'onebound', baseUrl: 'https://fang.example.com' });
+    expect(() => loadConfig({ FANG_KEY: 'k', FANG_SECRET: 's', FANG_FLAVOUR: 'both' })).toThrow(
+      /FANG_FLAVOUR/,
+    );
+  });
+
   it('has the documented defaults', () => {
     const config = loadConfig({ BEIKE_TOKEN: 't', FANG_KEY: 'k', FANG_SECRET: 's' });
     expect(config).toMatchObject({
       port: 4000,
       host: '127.0.0.1',
       beike: { baseUrl: 'https://api.justoneapi.com', timeoutMs: 60_000 },
-      fang: { baseUrl: 'https://api.fang.com', timeoutMs: 15_000 },
+      // onebound by default (README, Providers): its base URL unless FANG_BASE_URL says otherwise.
+      fang: { baseUrl: 'https://api-gw.onebound.cn', flavour: 'onebound', timeoutMs: 15_000 },
       retry: { maxAttempts: 3, baseDelayMs: 1_000 },
       cache: { listTtlMs: 1_800_000, detailTtlMs: 600_000 },
     });

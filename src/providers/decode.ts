@@ -67,6 +67,50 @@ export function onDecodeProblem(listener: ProblemListener): () => void {
   return () => listeners.delete(listener);
 }
 
+export interface DriftCount {
+  provider: ProviderName;
+  endpoint: string;
+  field: string;
+  count: number;
+}
+
+/**
+ * Decode drift since start, by provider, endpoint and field: what /metrics exposes and /ready
+ * summarises, so that the first live day shows which assumptions about a contract were wrong.
+ * Field names can come from the provider (infoList labels): past `maxKeys` keys they count as "other".
+ */
+export class DecodeDriftTally {
+  readonly #counts = new Map<string, DriftCount>();
+  readonly #stop: () => void;
+
+  constructor(private readonly maxKeys = 500) {
+    this.#stop = onDecodeProblem((provider, endpoint, field) => {
+      let key = `${provider}|${endpoint}|${field}`;
+      if (!this.#counts.has(key) && this.#counts.size >= this.maxKeys) {
+        key = `${provider}|${endpoint}|other`;
+        field = 'other';
+      }
+      const entry = this.#counts.get(key) ?? { provider, endpoint, field, count: 0 };
+      entry.count++;
+      this.#counts.set(key, entry);
+    });
+  }
+
+  counts(): DriftCount[] {
+    return [...this.#counts.values()].map((c) => ({ ...c }));
+  }
+
+  /** The total and the most frequent fields, for a readiness body. */
+  summary(top = 10): { total: number; top: DriftCount[] } {
+    const all = this.counts().sort((a, b) => b.count - a.count);
+    return { total: all.reduce((n, c) => n + c.count, 0), top: all.slice(0, top) };
+  }
+
+  close(): void {
+    this.#stop();
+  }
+}
+
 /** Collects the optional fields of one record that failed to decode. */
 export class DecodeReport {
   readonly problems: DecodeProblem[] = [];

@@ -82,6 +82,8 @@ export interface ProviderRules {
   readonly sorts: ReadonlySet<SearchSort>;
   /** Its community list, when it has one. */
   readonly communities: { readonly pageSize: number } | null;
+  /** How many results of one query paging can reach, when the provider caps it (Beike: about 2,000). */
+  readonly reachableResults: number | null;
 }
 
 /**

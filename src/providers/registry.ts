@@ -2,6 +2,7 @@ import type { ProviderName } from '../domain/listing.js';
 import { type TransportOptions, type UpstreamEvent, UpstreamTransport } from '../http/transport.js';
 import type { Logger } from '../logger.js';
 import { createBeikeProvider } from './beike/index.js';
+import { type FangFlavourName, fangFlavour } from './fang/flavours.js';
 import { createFangProvider } from './fang/index.js';
 import type { ListingProvider } from './provider.js';
 
@@ -22,7 +23,7 @@ export interface ProviderSettings {
 /** The settings the providers are built from; the configuration hands them over as they are. */
 export interface ProvidersSettings {
   beike: ProviderSettings | null;
-  fang: (ProviderSettings & { pageSize: number }) | null;
+  fang: (ProviderSettings & { pageSize: number; flavour: FangFlavourName }) | null;
   retry: TransportOptions['retry'];
   circuit: TransportOptions['circuit'];
   connections: number;
@@ -80,6 +81,7 @@ export function createProviders(
         key,
         secret,
         searchPageSize: config.fang.pageSize,
+        flavour: fangFlavour(config.fang.flavour),
         logger,
       }),
     );

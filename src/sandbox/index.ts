@@ -33,7 +33,7 @@ export type {
   FangHouseType,
   SandboxData,
 } from './data/records.js';
-export { FANG_PATHS } from './fang/api.js';
+export { FANG_FLAVOUR_PATHS, FANG_PATHS, ONEBOUND_PATHS } from './fang/api.js';
 export type {
   CallFilter,
   CallRecord,
@@ -76,7 +76,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const limits = (provider: 'beike' | 'fang') =>
     new CallLimits(options.rateLimitPerSecond?.[provider], options.dailyQuota?.[provider]);
-  const beikeApi = createBeikeApi(data, credentials.beikeToken, limits('beike'));
+  const beikeApi = createBeikeApi(data, credentials.beikeToken, limits('beike'), options.beikeList ?? 'v4');
   const fangApi = createFangApi(data, credentials.fangKey, credentials.fangSecret, limits('fang'));
   const host = options.host ?? '127.0.0.1';
 

@@ -25,7 +25,15 @@ export interface SandboxOptions {
   rateLimitPerSecond?: { beike?: number; fang?: number };
   /** Per China calendar day: Beike code 303, Fang HTTP 403 quota_exceeded. */
   dailyQuota?: { beike?: number; fang?: number };
+  /**
+   * The spelling of Beike's resale list answer: 'v4' (default), the app's snake_case v4 answer
+   * (`total_count`, `has_more_data` 0/1, `house_code`, `price_str` + `price_unit`), or 'camel',
+   * the camelCase wrapper and items (`hasMoreData`, `totalCount`, `returnCount`, `houseCode`).
+   */
+  beikeList?: BeikeListSpelling;
 }
+
+export type BeikeListSpelling = 'v4' | 'camel';
 
 export interface CallFilter {
   provider?: SandboxProvider;
@@ -67,6 +75,8 @@ export type Fault =
   | { kind: 'businessCode'; code: number | string; httpStatus?: number }
   /** 200 with truncated JSON. */
   | { kind: 'malformedJson' }
+  /** The real answer with every key named `from` renamed `to`: the contract drift an operator must notice. */
+  | { kind: 'renameField'; from: string; to: string }
   /** 502 with an nginx-like HTML error page. */
   | { kind: 'html' }
   /** 200 with a valid-looking JSON body of that size. */

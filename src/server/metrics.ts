@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProviderName } from '../domain/listing.js';
 import type { CircuitState, UpstreamEvent } from '../http/transport.js';
+import type { DriftCount } from '../providers/decode.js';
 import type { ProviderHealth } from '../providers/provider.js';
 import type { CacheSource } from '../store/cached-fetcher.js';
 
@@ -93,6 +94,8 @@ export class FrequentLabel {
 export interface MetricsSources {
   providers: () => ReadonlyMap<ProviderName, { health(): ProviderHealth }>;
   cacheSizes: () => Record<string, number>;
+  /** Fields that failed to decode (or went missing) since start; bounded by the tally. */
+  decodeDrift?: () => readonly DriftCount[];
 }
 
 export class Metrics {
@@ -158,6 +161,17 @@ export class Metrics {
       help: 'Cache lookups by cache and result (hit, miss, shared: joined an in-flight fetch, stale: served past its TTL because the provider failed)',
       labelNames: ['cache', 'result'],
       registers,
+    });
+    new Counter({
+      name: `${PREFIX}decode_drift_total`,
+      help: 'Provider fields that failed to decode or went missing, by provider, endpoint and field: contract drift',
+      labelNames: ['provider', 'endpoint', 'field'],
+      registers,
+      collect() {
+        this.reset();
+        for (const { provider, endpoint, field, count } of sources.decodeDrift?.() ?? [])
+          this.inc({ provider, endpoint, field }, count);
+      },
     });
     new Gauge({
       name: `${PREFIX}upstream_circuit_state`,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CITIES } from '../../src/domain/cities.js';
 import type { FangHouseRecord } from '../../src/sandbox/index.js';
 import { SearchStubsDocument, type SearchStubsQueryVariables } from '../generated/graphql.js';
-import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
+import { dataOf, GATEWAY_FANG_PATHS, startGateway, type TestGateway } from '../support/gateway.js';
 
 /**
  * The sandbox refuses an item_search without `q` (400, as Fang does), so every search here that
@@ -72,7 +72,7 @@ describe("Fang's required keyword", () => {
       const { search } = dataOf(response);
       expect(search.providers[0], JSON.stringify(filter)).toMatchObject({ provider: 'FANG', state: 'OK' });
     }
-    const calls = gw.app.sandbox!.calls.count({ provider: 'fang', path: '/fang/item_search' });
+    const calls = gw.app.sandbox!.calls.count({ provider: 'fang', path: GATEWAY_FANG_PATHS.search });
     expect(calls).toBeGreaterThan(0);
     expect(filters.length).toBe(48);
   });

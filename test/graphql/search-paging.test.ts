@@ -145,7 +145,7 @@ describe('paging through a merged search', () => {
 
   it('says which filters a provider could not honour', async () => {
     const { search } = dataOf(
-      await gw.query(SearchStubsDocument, { filter: { cityId: BEIJING, amenities: ['METRO'] }, first: 5 }),
+      await gw.query(SearchStubsDocument, { filter: { cityId: BEIJING, amenities: ['SCHOOL'] }, first: 5 }),
     );
     const beike = search.providers.find((p) => p.provider === 'BEIKE');
     expect(beike?.ignoredFilters).toContain('amenities');

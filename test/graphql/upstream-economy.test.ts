@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BEIKE_PATHS, FANG_PATHS } from '../../src/sandbox/index.js';
+import { BEIKE_PATHS } from '../../src/sandbox/index.js';
 import { SearchFullDocument, SearchStubsDocument } from '../generated/graphql.js';
-import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
+import { dataOf, GATEWAY_FANG_PATHS, startGateway, type TestGateway } from '../support/gateway.js';
 
 const BEIKE_DETAIL = BEIKE_PATHS.detail;
-const FANG_DETAIL = FANG_PATHS.item;
+const FANG_DETAIL = GATEWAY_FANG_PATHS.item;
 
 let gw: TestGateway;
 beforeAll(async () => {

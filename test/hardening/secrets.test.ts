@@ -35,7 +35,10 @@ beforeAll(async () => {
 afterAll(() => gw.close());
 
 describe('secrets', () => {
-  it('no response and no log line of the fault matrix holds a credential or its hash', async () => {
+  // The whole matrix in one test: on a loaded 2-core machine it can take longer than the default 20 s.
+  it('no response and no log line of the fault matrix holds a credential or its hash', {
+    timeout: 90_000,
+  }, async () => {
     expect(gw.app.sandbox!.credentials).toEqual(CREDENTIALS);
     const fangListing = fangListingOf(gw);
     const responses: string[] = [];

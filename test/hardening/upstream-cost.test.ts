@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BEIKE_PATHS, type CallFilter, FANG_PATHS } from '../../src/sandbox/index.js';
+import { BEIKE_PATHS, type CallFilter } from '../../src/sandbox/index.js';
 import { schema } from '../../src/schema/index.js';
 import { pagesFor, ROOT_FIELD_COSTS } from '../../src/server/upstream-cost.js';
-import { startGateway, type TestGateway } from '../support/gateway.js';
+import { GATEWAY_FANG_PATHS, startGateway, type TestGateway } from '../support/gateway.js';
 
 /**
  * The cost model in upstream calls, checked against the sandbox's own call count: where the model
@@ -43,7 +43,7 @@ describe('the cost of an operation in upstream calls', () => {
     const response = await gw.raw({ query: `{ ${stubSearch(30)} }` });
     expect(response.errors).toBeUndefined();
     expect(calls({ provider: 'beike', path: BEIKE_PATHS.search })).toBe(2);
-    expect(calls({ provider: 'fang', path: FANG_PATHS.search })).toBe(1);
+    expect(calls({ provider: 'fang', path: GATEWAY_FANG_PATHS.search })).toBe(1);
     expect(calls()).toBe(3);
   });
 
@@ -58,8 +58,8 @@ describe('the cost of an operation in upstream calls', () => {
     // One Fang search page and five item_get calls: 6, the limit.
     const response = await gw.raw({ query: `{ ${fangAgents(5)} }` });
     expect(response.errors).toBeUndefined();
-    expect(calls({ provider: 'fang', path: FANG_PATHS.search })).toBe(1);
-    expect(calls({ provider: 'fang', path: FANG_PATHS.item })).toBe(5);
+    expect(calls({ provider: 'fang', path: GATEWAY_FANG_PATHS.search })).toBe(1);
+    expect(calls({ provider: 'fang', path: GATEWAY_FANG_PATHS.item })).toBe(5);
     await gw.app.store.clear();
     gw.app.sandbox!.calls.reset();
     await expectRefused(`{ ${fangAgents(6)} }`, 7);

@@ -41,6 +41,7 @@ describe('/health and /ready', () => {
           BEIKE: { circuit: 'closed', budgetRemaining: 10_000 },
           FANG: { circuit: 'closed', budgetRemaining: 1_000 },
         },
+        decodeDrift: { total: 0, top: [] },
       },
     });
 

@@ -19,7 +19,8 @@ function seedResponseText(): string {
 
 let sandbox: Sandbox;
 beforeAll(async () => {
-  sandbox = await startSandbox();
+  // Most of this file reads the camelCase spelling; the v4 default has its own block at the end.
+  sandbox = await startSandbox({ beikeList: 'camel' });
 });
 afterAll(() => sandbox.close());
 
@@ -165,8 +166,10 @@ describe('Beike search list', () => {
     expect(codes).toEqual(expected);
   });
 
-  it('reads l5 as five bedrooms or more and an empty upper price as open', async () => {
-    const codes = await allPages('310000', 'l5bp1000ep');
+  it('reads l6 as five bedrooms or more (l5 exactly five) and an empty upper price as open', async () => {
+    const exactlyFive = await allPages('310000', 'l5');
+    expect(exactlyFive.every((code) => sandbox.data.beike.byHouseCode.get(code)!.bedrooms === 5)).toBe(true);
+    const codes = await allPages('310000', 'l6bp1000ep');
     const expected = sandbox.data.beike.listings
       .filter((l) => l.cityId === '310000' && l.bedrooms >= 5 && l.price >= 10_000_000)
       .map((l) => l.houseCode);
@@ -244,5 +247,27 @@ describe('Beike community list', () => {
     const list = (reply.json as Json).data.list;
     expect(list.map((c: Json) => c.community_id)).toContain('1111027379646');
     expect(list.every((c: Json) => c.community_name.includes('双裕'))).toBe(true);
+  });
+});
+
+describe('Beike search list, app v4 spelling (the default)', () => {
+  it('answers snake_case: total_count, has_more_data as 0/1, house_code, price_str + price_unit', async () => {
+    const v4 = await startSandbox();
+    try {
+      const reply = await get(beikeUrl(v4, LIST, { cityId: '110000', condition: '', offset: '0' }));
+      const app = (reply.json as Json).data;
+      expect(app.errno).toBe(0);
+      expect(Object.keys(app.data).sort()).toEqual(['has_more_data', 'list', 'total_count']);
+      expect(app.data.has_more_data).toBe(1);
+      expect(app.data.total_count).toBe(v4.data.beike.listings.filter((l) => l.cityId === '110000').length);
+      for (const item of app.data.list) {
+        const record = v4.data.beike.byHouseCode.get(item.house_code)!;
+        expect(item.price_unit).toBe('万');
+        expect(Number(item.price_str) * 10_000).toBeCloseTo(record.price, 0);
+        expect(item).not.toHaveProperty('houseCode');
+      }
+    } finally {
+      await v4.close();
+    }
   });
 });

@@ -107,7 +107,7 @@ describe('memoised bodies', () => {
 
 describe('Beike condition grammar', () => {
   it('parses tokens in any order with the keyword last', () => {
-    const parsed = parseCondition('co21l3l1bp100ep250.5ba50ea90mw1de1rs望京 西园');
+    const parsed = parseCondition('co21l3l1bp100ep250.5ba50ea90mw1de1de3su1ie2rs望京 西园');
     expect(parsed).toEqual({
       ok: true,
       condition: {
@@ -115,7 +115,9 @@ describe('Beike condition grammar', () => {
         priceWan: [100, 250.5],
         area: [50, 90],
         overFiveYears: true,
-        fullyDecorated: true,
+        decorations: ['FULL', 'ROUGH'],
+        nearMetro: true,
+        elevator: true,
         sort: 'co21',
         keyword: '望京 西园',
       },

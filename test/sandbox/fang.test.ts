@@ -238,3 +238,40 @@ describe('Fang item_get', () => {
     expect((reply.json as Json).error_response.msg).toContain('api_name');
   });
 });
+
+describe('onebound flavour (/ftx/)', () => {
+  const ftx = (api: 'item_search' | 'item_get', params: Record<string, string>, secret?: string) =>
+    `${sandbox.fangUrl}/ftx/${api}?${new URLSearchParams({
+      key: sandbox.credentials.fangKey,
+      secret: secret ?? sandbox.credentials.fangSecret,
+      ...params,
+    })}`;
+
+  it('takes key and secret as plain parameters and answers in its envelope, counts as strings too', async () => {
+    const reply = await get(ftx('item_search', { q: '北京', region: '110000', page: '1', page_size: '5' }));
+    const body = reply.json as Json;
+    expect([reply.status, body.error_code]).toEqual([200, '0000']);
+    expect(body.items.item).toHaveLength(5);
+    expect(body.items.real_total_results).toBe(String(houses('110000', 'second').length));
+    expect(body.items.item[0]).toHaveProperty('item_id');
+
+    const item = (await get(ftx('item_get', { item_id: body.items.item[0].item_id }))).json as Json;
+    expect([item.error_code, item.item.item_id]).toEqual(['0000', body.items.item[0].item_id]);
+  });
+
+  it('refuses a wrong secret (4005) and another flavour spelling, at HTTP 200', async () => {
+    const wrong = await get(ftx('item_search', { q: '北京', region: '110000' }, 'not-the-secret'));
+    expect([wrong.status, (wrong.json as Json).error_code]).toEqual([200, '4005']);
+    const foreign: Record<string, string>[] = [
+      { q: '北京', region: '110000', page_num: '1' },
+      { q: '北京', region: '110000', api_name: 'item_search' },
+    ];
+    for (const params of foreign) {
+      const reply = await get(ftx('item_search', params));
+      expect((reply.json as Json).error_code).toBe('4000');
+      expect((reply.json as Json).reason).toContain('unknown parameter');
+    }
+    const houseId = await get(ftx('item_get', { house_id: 'esf_1_00000001' }));
+    expect((houseId.json as Json).reason).toContain('unknown parameter house_id');
+  });
+});

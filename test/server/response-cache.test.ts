@@ -2,13 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BEIKE_PATHS, FANG_PATHS } from '../../src/sandbox/index.js';
+import { BEIKE_PATHS } from '../../src/sandbox/index.js';
 import { useResponseCache } from '../../src/server/plugins/response-cache.js';
 import { ListingDetailDocument, SearchFullDocument, SearchStubsDocument } from '../generated/graphql.js';
-import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
+import { dataOf, GATEWAY_FANG_PATHS, startGateway, type TestGateway } from '../support/gateway.js';
 
 const BEIKE_DETAIL = BEIKE_PATHS.detail;
-const FANG_DETAIL = FANG_PATHS.item;
+const FANG_DETAIL = GATEWAY_FANG_PATHS.item;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('response cache, through the whole gateway', () => {

@@ -3,6 +3,11 @@ import { print } from 'graphql';
 import { type App, type AppOptions, startApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { silentLogger } from '../../src/logger.js';
+import { DEFAULT_FANG_FLAVOUR } from '../../src/providers/fang/flavours.js';
+import { FANG_FLAVOUR_PATHS } from '../../src/sandbox/index.js';
+
+/** The sandbox paths the gateway's Fang calls go to (it speaks the default flavour unless FANG_FLAVOUR says otherwise). */
+export const GATEWAY_FANG_PATHS = FANG_FLAVOUR_PATHS[DEFAULT_FANG_FLAVOUR];
 
 /** Settings that keep tests fast: no real backoff waits, pacing out of the way. */
 export const FAST_ENV: Record<string, string> = {

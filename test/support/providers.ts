@@ -2,6 +2,7 @@ import { UpstreamTransport } from '../../src/http/transport.js';
 import type { Logger } from '../../src/logger.js';
 import { silentLogger } from '../../src/logger.js';
 import { createBeikeProvider } from '../../src/providers/beike/index.js';
+import type { FangFlavour } from '../../src/providers/fang/flavours.js';
 import { createFangProvider } from '../../src/providers/fang/index.js';
 import type { ListingProvider } from '../../src/providers/provider.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
@@ -64,7 +65,13 @@ export function beikeAgainst(
 /** The same for Fang, at `baseUrl` (the sandbox's unless said), with the sandbox's key and secret unless said. */
 export function fangAgainst(
   sandbox: { fangUrl: string; credentials: { fangKey: string; fangSecret: string } },
-  options: HarnessOptions & { key?: string; secret?: string; pageSize?: number; baseUrl?: string } = {},
+  options: HarnessOptions & {
+    key?: string;
+    secret?: string;
+    pageSize?: number;
+    baseUrl?: string;
+    flavour?: FangFlavour;
+  } = {},
 ): ProviderHarness {
   const key = options.key ?? sandbox.credentials.fangKey;
   const secret = options.secret ?? sandbox.credentials.fangSecret;
@@ -76,6 +83,7 @@ export function fangAgainst(
     logger: options.logger ?? silentLogger,
     ...(options.now ? { now: options.now } : {}),
     ...(options.pageSize ? { searchPageSize: options.pageSize } : {}),
+    ...(options.flavour ? { flavour: options.flavour } : {}),
   });
   return { provider, transport };
 }

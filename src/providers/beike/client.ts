@@ -14,7 +14,13 @@ import type {
 import { decodeCommunity, decodeDetail, decodeListItem, type RawPage } from './decoder.js';
 import { judgeCommunityList, judgeDetail, judgeResaleList } from './judge.js';
 import { normaliseCommunity, normaliseHouse } from './normaliser.js';
-import { BEIKE_PAGE_SIZE, beikeSearchSupport, communityCondition, resaleCondition } from './params.js';
+import {
+  BEIKE_PAGE_SIZE,
+  BEIKE_REACHABLE_RESULTS,
+  beikeSearchSupport,
+  communityCondition,
+  resaleCondition,
+} from './params.js';
 import { BEIKE_RULES } from './rules.js';
 
 export interface BeikeProviderOptions extends ProviderBaseOptions {
@@ -42,6 +48,9 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
   }
 
   async search(query: SearchQuery, page: number): Promise<SearchPage> {
+    // Past the reach a call would be paid for and answer nothing.
+    if (page * BEIKE_PAGE_SIZE >= BEIKE_REACHABLE_RESULTS)
+      return { listings: [], total: null, hasMore: false };
     const raw = await this.transport.request(
       {
         endpoint: 'search',
@@ -65,7 +74,9 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
           );
         }
       }
-      return { listings, ...this.paging(raw, page, report, 'hasMoreData', 'totalCount') };
+      const paging = this.paging(raw, page, report, 'has_more_data', 'total_count');
+      const reachable = (page + 1) * BEIKE_PAGE_SIZE < BEIKE_REACHABLE_RESULTS;
+      return { listings, ...paging, hasMore: paging.hasMore && reachable };
     });
   }
 

@@ -24,16 +24,36 @@ const list = z
   .nullish()
   .transform((items) => items ?? []);
 
-/** The resale list's `data`: Beike's own app answer, errno 0 on success. */
-export const appAnswerSchema = z.looseObject({
-  errno: looseInt,
-  data: z.looseObject({ hasMoreData: z.unknown(), totalCount: z.unknown(), list }),
-});
+/**
+ * The resale list's `data`: Beike's own app answer, errno 0 on success. Two spellings are known:
+ * app v4, snake_case (`{ errno, data: { total_count, has_more_data: 0|1, list } }`), and the
+ * camelCase one (`hasMoreData`, `totalCount`, `returnCount`). Every wrapper field is optional:
+ * a missing errno is success, and paging falls back on the page's length.
+ */
+export const appAnswerSchema = z
+  .looseObject({
+    errno: looseInt.optional(),
+    data: z
+      .looseObject({
+        hasMoreData: z.unknown().optional(),
+        has_more_data: z.unknown().optional(),
+        totalCount: z.unknown().optional(),
+        total_count: z.unknown().optional(),
+        list,
+      })
+      .optional(),
+  })
+  .transform(({ errno, data }) => ({
+    errno: errno ?? 0,
+    hasMore: data?.has_more_data ?? data?.hasMoreData,
+    total: data?.total_count ?? data?.totalCount,
+    list: data?.list ?? [],
+  }));
 
 /** The community list's `data`, snake_case. */
 export const communityPageSchema = z.looseObject({
-  has_more_data: z.unknown(),
-  total_count: z.unknown(),
+  has_more_data: z.unknown().optional(),
+  total_count: z.unknown().optional(),
   list,
 });
 
@@ -98,7 +118,10 @@ export interface RawCommunity {
   name: string;
   cityId: string | null;
   district: string | null;
+  /** Beike's own district id (not a GB/T code). */
+  districtId: string | null;
   subdistrict: string | null;
+  bizcircleId: string | null;
   avgUnitPrice: number | null;
   resaleAvgUnitPrice: number | null;
   resaleCount: number | null;
@@ -148,22 +171,47 @@ export function decodeListItem(item: unknown, report: DecodeReport): RawHouse | 
     report.record('list[]', 'expected an object');
     return null;
   }
-  const house = decodeHouseFields(root.data, report, '');
+  const raw = camelised(root.data);
+  const house = decodeHouseFields(raw, report, '');
   if (!house) return null;
-  const cover = report.field('coverPic', text, root.data.coverPic);
+  // Every list item has a title: its absence is drift worth counting, not a missing option.
+  if (house.title === null) report.record('title', 'missing');
+  const cover = report.field('coverPic', text, raw.coverPic);
   return {
     ...house,
+    // v4 splits the price: price_str "680" + price_unit "万".
+    priceText: house.priceText !== null ? withUnit(house.priceText, raw.priceUnit, report) : null,
     labels: new Map([
-      ...labelValues(root.data.basicList, report, 'basicList'),
-      ...labelValues(root.data.infoList, report, 'infoList'),
+      ...labelValues(raw.basicList, report, 'basicList'),
+      ...labelValues(raw.infoList, report, 'infoList'),
     ]),
-    tags: tags(root.data.colorTags, report),
+    tags: tags(raw.colorTags, report),
     photos: cover ? [{ url: cover, group: null }] : [],
     communityText: null,
     downPaymentWan: null,
     monthlyPayment: null,
     agent: null,
   };
+}
+
+/**
+ * A list item with its snake_case names (app v4: house_code, price_str, basic_list…) read as the
+ * camelCase ones (v5); where an item carries both, the camelCase one wins.
+ */
+function camelised(raw: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const camel = name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (camel === name || !(camel in raw)) result[camel] = value;
+  }
+  return result;
+}
+
+/** "680" + "万" → "680万"; a price text that already has its unit is left alone. */
+function withUnit(priceText: string, unit: unknown, report: DecodeReport): string {
+  if (!/^[\d.,]+$/.test(priceText)) return priceText;
+  const parsed = report.field('priceUnit', text, unit);
+  return parsed === null ? priceText : `${priceText}${parsed}`;
 }
 
 type HouseFields = Omit<
@@ -224,16 +272,26 @@ export function decodeCommunity(item: unknown, report: DecodeReport): RawCommuni
     name: f('community_name', text) ?? '',
     cityId: f('city_id', cityCode),
     district: f('district_name', text),
+    districtId: f('district_id', text),
     subdistrict: f('bizcircle_name', text),
+    bizcircleId: f('bizcircle_id', text),
+    // Often empty: "" reads as unknown (null), never as 0.
     avgUnitPrice: f('avg_unit_price', looseNumber),
     resaleAvgUnitPrice: f('ershoufang_avg_unit_price', looseNumber),
-    resaleCount: f('ershoufang_source_count', looseInt),
+    resaleCount: f('ershoufang_source_count', looseInt) ?? onSale(f('neo_desc', text)),
     buildingType: f('building_type', text),
     finishYear: f('building_finish_year', text),
-    lat: f('point_lat', looseNumber),
-    lng: f('point_lng', looseNumber),
+    // List items carry lng/lat; point_lat/point_lng are the detail's names, still read if sent.
+    lat: f('lat', looseNumber) ?? f('point_lat', looseNumber),
+    lng: f('lng', looseNumber) ?? f('point_lng', looseNumber),
     coverPic: f('cover_pic', text),
   };
+}
+
+/** neo_desc "在售12套 在租3套" → 12 on sale. */
+function onSale(desc: string | null): number | null {
+  const m = desc?.match(/在售\s*(\d+)/);
+  return m ? Number(m[1]) : null;
 }
 
 /** The objects of an array field; a field that is not an array, or an item that is not an object, is a problem. */

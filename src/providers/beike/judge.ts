@@ -12,7 +12,7 @@ import {
  * Turns one Just One API answer into a value or a classified UpstreamError. The usage guide says
  * every answer is HTTP 200 and the body's `code` decides; the newer spec also sends the same
  * envelope with 4xx/5xx. So: an envelope is judged by its code whatever the status, a body
- * without one by the status. Code 201 ("content not found") is an answer, not a failure.
+ * without one by the status. Codes 201/202 ("content not found") are an answer, not a failure.
  */
 
 type Outcome = 'ok' | 'notFound' | Failure;
@@ -22,19 +22,28 @@ const UNAVAILABLE: Failure = { code: 'UPSTREAM_UNAVAILABLE', retryable: true };
 const BAD_REQUEST: Failure = { code: 'UPSTREAM_BAD_REQUEST', retryable: false };
 const BAD_RESPONSE: Failure = { code: 'UPSTREAM_BAD_RESPONSE', retryable: false };
 
-/** Just One API's business codes (providers.md); anything else is an answer we cannot trust. */
+/**
+ * Just One API's business codes (providers.md, with the 2026-12 enum
+ * `0,100,101,202,300,301,302,303,400,404,500,503,600,601,602`); anything else is an answer we
+ * cannot trust.
+ */
 const BY_CODE: Record<number, Outcome> = {
   0: 'ok',
   100: AUTH, // invalid or inactive token
-  201: 'notFound',
-  300: AUTH, // API invalid: not enabled for this token
+  101: BAD_RESPONSE, // in the enum, meaning unpublished: never retried
+  201: 'notFound', // in the usage guide, no longer in the enum
+  202: 'notFound', // in the enum beside or instead of 201: content not found
+  300: AUTH, // API invalid (meaning unpublished): not enabled for this token, we assume
   301: UNAVAILABLE, // collection failed, please retry
   302: { code: 'UPSTREAM_RATE_LIMITED', retryable: true },
   303: { code: 'UPSTREAM_QUOTA_EXHAUSTED', retryable: false }, // until tomorrow
   400: BAD_REQUEST,
+  404: BAD_RESPONSE, // in the enum, meaning unpublished: never retried
   500: UNAVAILABLE,
+  503: UNAVAILABLE, // service unavailable; the vendor's own MCP retries it
   600: AUTH, // permission denied
   601: AUTH, // insufficient balance
+  602: { code: 'UPSTREAM_QUOTA_EXHAUSTED', retryable: false }, // the token's spending cap (累计消费上限)
 };
 
 export function classifyCode(code: number): Outcome {
@@ -114,8 +123,8 @@ export const judgeResaleList: Judge<RawPage> = (response) =>
       const answer = appAnswerSchema.safeParse(data);
       if (!answer.success) return { ok: false, reason: 'unexpected app answer' };
       if (answer.data.errno !== 0) return { ok: false, reason: `app errno ${answer.data.errno}` };
-      const page = answer.data.data;
-      return { ok: true, value: { items: page.list, hasMore: page.hasMoreData, total: page.totalCount } };
+      const { list, hasMore, total } = answer.data;
+      return { ok: true, value: { items: list, hasMore, total } };
     },
     EMPTY_PAGE,
   );

@@ -1,5 +1,5 @@
 import { findCity } from '../../domain/cities.js';
-import type { ListingType, SearchQuery, SearchSort } from '../../domain/listing.js';
+import type { Amenity, Decoration, ListingType, SearchQuery, SearchSort } from '../../domain/listing.js';
 import type { SearchSupport } from '../provider.js';
 import { yuanToWan } from '../wording.js';
 
@@ -12,23 +12,64 @@ import { yuanToWan } from '../wording.js';
 /** get-ershoufang-list and community/list both move by a fixed 20. */
 export const BEIKE_PAGE_SIZE = 20;
 
+/**
+ * Only about this many results of one query are reachable by paging (crawlers split a query by
+ * price band past it). Reading chosen: state the limit (totalCount's description, a notice) and
+ * stop paging there, rather than split queries by price band.
+ */
+export const BEIKE_REACHABLE_RESULTS = 2_000;
+
 export const BEIKE_LISTING_TYPES: readonly ListingType[] = ['RESALE'];
 
-/** THE sort mapping: `co<tab><direction>`; null = no token, the provider's own relevance order. */
-const SORT_TOKEN: Record<SearchSort, string | null> = {
+/**
+ * A token and whether public evidence confirms it (providers.md, "Evidence (2026-12)": an old app
+ * client's comments, crawler code, Beike's pages). Unconfirmed ones are this project's assumptions:
+ * correct them here.
+ */
+interface Token {
+  token: string;
+  confirmed: boolean;
+}
+const confirmed = (token: string): Token => ({ token, confirmed: true });
+const assumed = (token: string): Token => ({ token, confirmed: false });
+
+/**
+ * THE sort mapping: `co<tab><direction>`; null = no token, the provider's own relevance order.
+ * Unconfirmed too: sending the sort inside `condition` (that app client sent `&order=co32`).
+ */
+export const SORT_TOKEN: Record<SearchSort, Token | null> = {
   RELEVANCE: null,
-  NEWEST: 'co32',
-  PRICE_ASC: 'co21',
-  PRICE_DESC: 'co22',
-  UNIT_PRICE_ASC: 'co41',
-  UNIT_PRICE_DESC: 'co42',
-  AREA_ASC: 'co11',
-  AREA_DESC: 'co12',
+  NEWEST: confirmed('co32'),
+  PRICE_ASC: confirmed('co21'),
+  PRICE_DESC: confirmed('co22'),
+  UNIT_PRICE_ASC: confirmed('co41'),
+  UNIT_PRICE_DESC: assumed('co42'),
+  AREA_ASC: assumed('co11'),
+  AREA_DESC: confirmed('co12'),
 };
 
-/** `l1`..`l5`; `l5` is five bedrooms or more. Several tokens mean any of them. */
-const MAX_BEDROOM_TOKEN = 5;
-const FULLY_DECORATED = 'de1';
+/** Bedrooms: `l1`..`l4` exactly; `l6` is five rooms or more (so the model's 5, "five or more"). */
+export const BEDROOM_TOKEN: Record<1 | 2 | 3 | 4 | 5, Token> = {
+  1: confirmed('l1'),
+  2: confirmed('l2'),
+  3: confirmed('l3'),
+  4: confirmed('l4'),
+  5: confirmed('l6'),
+};
+
+/** `de1` fine, `de2` ordinary, `de3` bare decoration. */
+export const DECORATION_TOKEN: Record<Decoration, Token> = {
+  FULL: confirmed('de1'),
+  SIMPLE: confirmed('de2'),
+  ROUGH: confirmed('de3'),
+};
+
+/** Near a metro. Schools and hospitals have no token Beike is known to take. */
+export const AMENITY_TOKEN: Partial<Record<Amenity, Token>> = { METRO: confirmed('su1') };
+
+/** `ie2` has a lift, `ie1` none. No SearchFilter field asks for it yet. */
+export const ELEVATOR_TOKEN: Record<'yes' | 'no', Token> = { yes: confirmed('ie2'), no: confirmed('ie1') };
+
 const KEYWORD_PREFIX = 'rs';
 
 /**
@@ -54,12 +95,14 @@ function decimal(n: number): string {
 export function resaleCondition(query: SearchQuery): string {
   const tokens: string[] = [];
   const sort = SORT_TOKEN[query.sort];
-  if (sort) tokens.push(sort);
+  if (sort) tokens.push(sort.token);
 
   const bedrooms = [
-    ...new Set(query.bedrooms.filter((n) => n >= 1).map((n) => Math.min(Math.floor(n), MAX_BEDROOM_TOKEN))),
+    ...new Set(
+      query.bedrooms.filter((n) => n >= 1).map((n) => Math.min(Math.floor(n), 5) as 1 | 2 | 3 | 4 | 5),
+    ),
   ];
-  for (const n of bedrooms.sort((a, b) => a - b)) tokens.push(`l${n}`);
+  for (const n of bedrooms.sort((a, b) => a - b)) tokens.push(BEDROOM_TOKEN[n].token);
 
   const wan = (yuan: number | null) => (yuan === null ? null : yuanToWan(yuan));
   const price = rangeToken('bp', 'ep', wan(query.priceMin), wan(query.priceMax));
@@ -67,7 +110,11 @@ export function resaleCondition(query: SearchQuery): string {
   const area = rangeToken('ba', 'ea', query.areaMin, query.areaMax);
   if (area) tokens.push(area);
 
-  if (query.decoration === 'FULL') tokens.push(FULLY_DECORATED);
+  if (query.decoration) tokens.push(DECORATION_TOKEN[query.decoration].token);
+  for (const amenity of [...new Set(query.amenities)].sort()) {
+    const token = AMENITY_TOKEN[amenity];
+    if (token) tokens.push(token.token);
+  }
 
   const keyword = keywordToken(query.keyword);
   if (keyword) tokens.push(keyword);
@@ -88,8 +135,7 @@ export function beikeSearchSupport(query: SearchQuery): SearchSupport {
   const serves =
     BEIKE_LISTING_TYPES.includes(query.listingType) && !!findCity(query.cityId)?.providers.includes('BEIKE');
   const ignoredFilters: string[] = [];
-  // Beike's filter only has "fully decorated"; simple and rough cannot be asked for.
-  if (query.decoration !== null && query.decoration !== 'FULL') ignoredFilters.push('decoration');
-  if (query.amenities.length > 0) ignoredFilters.push('amenities');
+  // Only the metro has a token: a school or hospital wish is not honoured.
+  if (query.amenities.some((a) => !AMENITY_TOKEN[a])) ignoredFilters.push('amenities');
   return { serves, ignoredFilters };
 }

@@ -1,6 +1,6 @@
 import { SEARCH_SORTS } from '../../domain/listing.js';
 import { CARD_FIELDS, type ProviderRules } from '../provider.js';
-import { BEIKE_LISTING_TYPES, BEIKE_PAGE_SIZE } from './params.js';
+import { BEIKE_LISTING_TYPES, BEIKE_PAGE_SIZE, BEIKE_REACHABLE_RESULTS } from './params.js';
 
 export const BEIKE_RULES: ProviderRules = {
   name: 'BEIKE',
@@ -12,4 +12,5 @@ export const BEIKE_RULES: ProviderRules = {
   listingTypes: BEIKE_LISTING_TYPES,
   sorts: new Set(SEARCH_SORTS),
   communities: { pageSize: BEIKE_PAGE_SIZE },
+  reachableResults: BEIKE_REACHABLE_RESULTS,
 };

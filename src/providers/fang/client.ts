@@ -1,7 +1,8 @@
 import type { Listing, SearchQuery } from '../../domain/listing.js';
 import { hasMoreAfter, ProviderBase, type ProviderBaseOptions } from '../base.js';
 import type { ListingProvider, ListingRef, SearchPage, SearchSupport } from '../provider.js';
-import { judgeItem, judgeSearch } from './judge.js';
+import { DEFAULT_FANG_FLAVOUR, FANG_FLAVOUR_TABLE, type FangFlavour } from './flavours.js';
+import { type FangJudges, fangJudges } from './judge.js';
 import { normaliseHouse } from './normaliser.js';
 import { fangSearchSupport, searchParams } from './params.js';
 import { FANG_RULES } from './rules.js';
@@ -12,10 +13,9 @@ export interface FangProviderOptions extends ProviderBaseOptions {
   secret: string;
   /** Houses per search page; Fang allows 50 at most. */
   searchPageSize?: number;
+  /** Which contract to speak (flavours.ts); default DEFAULT_FANG_FLAVOUR. */
+  flavour?: FangFlavour;
 }
-
-const SEARCH_PATH = '/fang/item_search';
-const DETAIL_PATH = '/fang/item_get';
 
 export class FangProvider extends ProviderBase implements ListingProvider {
   override readonly name = 'FANG' as const;
@@ -24,6 +24,8 @@ export class FangProvider extends ProviderBase implements ListingProvider {
 
   private readonly key: string;
   private readonly secret: string;
+  private readonly flavour: FangFlavour;
+  private readonly judges: FangJudges;
 
   constructor(options: FangProviderOptions) {
     super('FANG', options);
@@ -35,6 +37,8 @@ export class FangProvider extends ProviderBase implements ListingProvider {
     this.searchPageSize = pageSize;
     this.key = options.key;
     this.secret = options.secret;
+    this.flavour = options.flavour ?? FANG_FLAVOUR_TABLE[DEFAULT_FANG_FLAVOUR];
+    this.judges = fangJudges(this.flavour);
   }
 
   searchSupport(query: SearchQuery): SearchSupport {
@@ -42,10 +46,10 @@ export class FangProvider extends ProviderBase implements ListingProvider {
   }
 
   async search(query: SearchQuery, page: number): Promise<SearchPage> {
-    const params = searchParams(query, page + 1, this.searchPageSize);
+    const params = searchParams(query, page + 1, this.searchPageSize, this.flavour.pageParam);
     const raw = await this.transport.request(
-      { endpoint: 'search', path: SEARCH_PATH, query: this.signed('item_search', params) },
-      judgeSearch,
+      { endpoint: 'search', path: this.flavour.paths.search, query: this.signed('item_search', params) },
+      this.judges.search,
     );
     const now = this.now();
     const listings = this.decoding('search', undefined, (report) =>
@@ -74,11 +78,11 @@ export class FangProvider extends ProviderBase implements ListingProvider {
     const raw = await this.transport.request(
       {
         endpoint: 'detail',
-        path: DETAIL_PATH,
-        query: this.signed('item_get', { house_id: ref.sourceId }),
+        path: this.flavour.paths.detail,
+        query: this.signed('item_get', { [this.flavour.detailIdParam]: ref.sourceId }),
         id: ref.sourceId,
       },
-      judgeItem,
+      this.judges.item,
     );
     if (raw === null) return null;
     return this.decoding('detail', ref.sourceId, (report) =>
@@ -92,14 +96,12 @@ export class FangProvider extends ProviderBase implements ListingProvider {
     );
   }
 
-  /** Public params + business params + sign; the secret only ever enters the hash. */
-  private signed(
-    apiName: 'item_search' | 'item_get',
-    params: Record<string, string>,
-  ): Record<string, string> {
-    return signParams(
-      { ...params, key: this.key, api_name: apiName, result_type: 'json', cache: 'yes' },
-      this.secret,
-    );
+  /**
+   * Public params + business params + credentials: with md5 signing the secret only ever enters
+   * the hash; with plain signing (onebound) it is a parameter, scrubbed like the key by the transport.
+   */
+  private signed(api: 'item_search' | 'item_get', params: Record<string, string>): Record<string, string> {
+    const all = { ...params, ...this.flavour.publicParams(api), key: this.key };
+    return this.flavour.signing === 'md5' ? signParams(all, this.secret) : { ...all, secret: this.secret };
   }
 }

@@ -10,6 +10,7 @@ import {
   type RawHouse,
   type RawSearchPage,
 } from './decoder.js';
+import { FANG_FLAVOUR_TABLE, type FangErrorOutcome, type FangFlavour } from './flavours.js';
 
 /**
  * Turns one Fang answer into a value or a classified UpstreamError. Fang reports failures either
@@ -44,7 +45,7 @@ const WORDS: [RegExp, Outcome][] = [
   [/quota|balance|limit[_\s-]?exceeded|次数|额度|余额/i, QUOTA],
   [/sign|key|auth|permission|forbidden|denied|签名|密钥|权限|授权|白名单/i, AUTH],
   [/param|参数/i, BAD_REQUEST],
-  [/timeout|unavailable|internal|busy|超时|繁忙|系统错误/i, UNAVAILABLE],
+  [/timeout|unavailable|internal|busy|gateway|超时|繁忙|不可用|系统错误/i, UNAVAILABLE],
 ];
 
 function byStatus(status: number): Outcome | null {
@@ -58,7 +59,14 @@ function byStatus(status: number): Outcome | null {
   return null;
 }
 
-export function classify(httpStatus: number, error: FangErrorBody | null): Outcome {
+/** `codes`: the flavour's own error codes, which win over wording and status. */
+export function classify(
+  httpStatus: number,
+  error: FangErrorBody | null,
+  codes: Readonly<Record<string, FangErrorOutcome>> = {},
+): Outcome {
+  const own = error?.code ? codes[error.code.trim()] : undefined;
+  if (own) return fail(own.code, own.retryable);
   for (const text of [error?.subCode, error?.message]) {
     if (!text) continue;
     const match = WORDS.find(([pattern]) => pattern.test(text));
@@ -84,6 +92,7 @@ function judge<T>(
   decode: (json: unknown) => Decoded<T>,
   notFound: T,
   endpoint: string,
+  codes: Readonly<Record<string, FangErrorOutcome>>,
 ): Verdict<T> {
   const json = parseJson(response.body);
   const is2xx = response.status >= 200 && response.status < 300;
@@ -98,7 +107,7 @@ function judge<T>(
   } else if (json !== undefined) {
     errorBody = decodeError(json);
   }
-  const outcome = classify(response.status, errorBody);
+  const outcome = classify(response.status, errorBody, codes);
   if (outcome.kind === 'notFound') return { ok: true, value: notFound };
   return failure(outcome, response, errorBody, endpoint);
 }
@@ -112,7 +121,20 @@ function failure(
   return failed(WORDING, outcome, response, detail, errorBody?.subCode ?? errorBody?.code ?? response.status);
 }
 
-export const judgeSearch: Judge<RawSearchPage> = (response) =>
-  judge(response, decodeSearch, { houses: [], total: 0, hasNext: false }, 'item_search');
+export interface FangJudges {
+  search: Judge<RawSearchPage>;
+  item: Judge<RawHouse | null>;
+}
 
-export const judgeItem: Judge<RawHouse | null> = (response) => judge(response, decodeItem, null, 'item_get');
+export function fangJudges(flavour: FangFlavour): FangJudges {
+  const codes = flavour.errorCodes;
+  return {
+    search: (response) =>
+      judge(response, decodeSearch, { houses: [], total: 0, hasNext: false }, 'item_search', codes),
+    item: (response) => judge(response, decodeItem, null, 'item_get', codes),
+  };
+}
+
+const openPlatform = fangJudges(FANG_FLAVOUR_TABLE['open-platform']);
+export const judgeSearch = openPlatform.search;
+export const judgeItem = openPlatform.item;

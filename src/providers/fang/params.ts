@@ -9,6 +9,7 @@ import {
 } from '../../domain/listing.js';
 import type { SearchSupport } from '../provider.js';
 import { yuanToWan } from '../wording.js';
+import type { FangFlavour } from './flavours.js';
 
 /** item_search answers at most this many houses per page. */
 export const FANG_MAX_PAGE_SIZE = 50;
@@ -69,11 +70,16 @@ export function fangKeyword(query: SearchQuery): string {
 }
 
 /** The business params of item_search (public params and sign are added by the client). */
-export function searchParams(query: SearchQuery, pageNum: number, pageSize: number): Record<string, string> {
+export function searchParams(
+  query: SearchQuery,
+  pageNum: number,
+  pageSize: number,
+  pageParam: FangFlavour['pageParam'] = 'page_num',
+): Record<string, string> {
   const params: Record<string, string> = {
     region: query.cityId,
     house_type: HOUSE_TYPE_PARAM[query.listingType],
-    page_num: String(pageNum),
+    [pageParam]: String(pageNum),
     page_size: String(pageSize),
   };
   params.q = fangKeyword(query);

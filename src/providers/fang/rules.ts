@@ -11,4 +11,5 @@ export const FANG_RULES: ProviderRules = {
   listingTypes: FANG_LISTING_TYPES,
   sorts: FANG_SORTS,
   communities: null,
+  reachableResults: null,
 };

@@ -1,10 +1,12 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { findCity } from '../../domain/cities.js';
 import type { BeikeCommunityRecord, BeikeListingRecord, SandboxData } from '../data/records.js';
 import { SEED_DETAIL_BODY, SEED_LISTING } from '../data/seed-listing.js';
 import { stableHex } from '../random.js';
 import { type Answer, jsonAnswer, type ProviderApi } from '../server/answer.js';
 import type { CallLimits } from '../server/limits.js';
+import type { BeikeListSpelling } from '../types.js';
 import { type BeikeCondition, parseCondition } from './condition.js';
 import { detailData } from './detail.js';
 import { BEIKE_PAGE_SIZE, listItemJson, searchListings } from './search.js';
@@ -43,7 +45,12 @@ export interface BeikeApi extends ProviderApi {
   serialisations(): number;
 }
 
-export function createBeikeApi(data: SandboxData, token: string, limits: CallLimits): BeikeApi {
+export function createBeikeApi(
+  data: SandboxData,
+  token: string,
+  limits: CallLimits,
+  spelling: BeikeListSpelling = 'v4',
+): BeikeApi {
   const tokenBytes = Buffer.from(token);
   const byCity = new Map<string, BeikeListingRecord[]>();
   for (const listing of data.beike.listings) {
@@ -112,13 +119,17 @@ export function createBeikeApi(data: SandboxData, token: string, limits: CallLim
       const items = page.map((listing) => {
         let item = itemJson.get(listing.houseCode);
         if (item === undefined) {
-          item = listItemJson(listing);
+          item = listItemJson(listing, spelling);
           itemJson.set(listing.houseCode, item);
         }
         return item;
       });
       const hasMore = offset + page.length < found.length;
-      json = `{"errno":0,"error":"","request_id":"${stableHex(pageKey, 32)}","data":{"hasMoreData":${hasMore ? 1 : 0},"totalCount":${found.length},"returnCount":${page.length},"list":[${items.join(',')}]}}`;
+      const requestId = stableHex(pageKey, 32);
+      json =
+        spelling === 'v4'
+          ? `{"request_id":"${requestId}","errno":0,"error":"","cost":12,"data":{"total_count":${found.length},"has_more_data":${hasMore ? 1 : 0},"list":[${items.join(',')}]}}`
+          : `{"errno":0,"error":"","request_id":"${requestId}","data":{"hasMoreData":${hasMore ? 1 : 0},"totalCount":${found.length},"returnCount":${page.length},"list":[${items.join(',')}]}}`;
       pages.set(pageKey, json);
     }
     return jsonAnswer(200, envelope(0, json));
@@ -198,7 +209,9 @@ function canonical(c: BeikeCondition): string {
     c.priceWan,
     c.area,
     c.overFiveYears,
-    c.fullyDecorated,
+    [...c.decorations].sort(),
+    c.nearMetro,
+    c.elevator,
     c.sort,
     c.keyword,
   ]);
@@ -238,19 +251,37 @@ function indexCommunities(data: SandboxData): Map<string, CommunityRow[]> {
   return index;
 }
 
+/**
+ * A community/list item as public code shows it (providers.md, Evidence 2026-12): `lng`/`lat`
+ * (`point_*` are the detail's), `district_id`, `bizcircle_*`, `city_name`, `neo_desc`; the averages
+ * and the build year empty ("") where Beike has none.
+ */
 function communityItem({ community: c, count, averageUnitPrice }: CommunityRow) {
+  const known = count > 0;
   return {
     community_id: c.communityId,
     community_name: c.name,
     city_id: Number(c.cityId),
+    city_name: findCity(c.cityId)?.name ?? '',
+    district_id: stableDigits(`district:${c.cityId}:${c.district}`, 8),
     district_name: c.district,
-    avg_unit_price: c.averageUnitPrice,
-    ershoufang_avg_unit_price: averageUnitPrice,
+    bizcircle_id: stableDigits(`bizcircle:${c.cityId}:${c.subdistrict}`, 9),
+    bizcircle_name: c.subdistrict,
+    avg_unit_price: known ? c.averageUnitPrice : '',
+    ershoufang_avg_unit_price: known ? averageUnitPrice : '',
     ershoufang_source_count: count,
+    neo_desc: `在售${count}套 在租0套`,
     building_type: c.buildingType,
-    building_finish_year: c.builtYear,
-    point_lat: c.lat,
-    point_lng: c.lng,
+    building_finish_year: known ? c.builtYear : '',
+    lng: c.lng,
+    lat: c.lat,
     cover_pic: c.coverPic,
   };
+}
+
+/** A fixed digit string for a name (ids the generated data does not carry). */
+function stableDigits(text: string, length: number): string {
+  return String(Number.parseInt(stableHex(text, 12), 16))
+    .slice(0, length)
+    .padStart(length, '1');
 }

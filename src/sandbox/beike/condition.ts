@@ -1,17 +1,20 @@
+import type { Decoration } from '../../domain/listing.js';
+
 /**
  * Beike's `condition` filter grammar as this sandbox understands it: tokens concatenated without
  * separators, the keyword token last (it takes the rest of the string).
  *
  * | token              | meaning                                                        |
  * |--------------------|----------------------------------------------------------------|
- * | `l1`..`l4`         | exactly that many bedrooms; several tokens = any of them       |
- * | `l5`               | five bedrooms or more                                          |
- * | `l6`               | six or more (the generated data stops at five: never matches)  |
+ * | `l1`..`l5`         | exactly that many bedrooms; several tokens = any of them       |
+ * | `l6`               | five bedrooms or more                                          |
  * | `bp<min>ep<max>`   | total price in 万, bounds inclusive, decimals ok; an empty side |
  * |                    | is open (`bp300ep` = 300万 or more, `bpep500` = up to 500万)     |
  * | `ba<min>ea<max>`   | area in m², same rules                                          |
  * | `mw1`              | held over five years (tag 满五年)                                |
- * | `de1`              | fully decorated (精装)                                           |
+ * | `de1`/`de2`/`de3`  | fine (精装) / ordinary (简装) / bare (毛坯) decoration           |
+ * | `su1`              | near a metro                                                    |
+ * | `ie2` / `ie1`      | has a lift / has none                                           |
  * | `co32`             | newest first                                                    |
  * | `co21` / `co22`    | total price ascending / descending                              |
  * | `co41` / `co42`    | unit price ascending / descending                               |
@@ -22,6 +25,11 @@
  * keyword. Anything else, or a repeated range or sort token, is invalid.
  */
 
+const DECORATIONS = { '1': 'FULL', '2': 'SIMPLE', '3': 'ROUGH' } as const satisfies Record<
+  string,
+  Decoration
+>;
+
 export type BeikeSort = 'co32' | 'co21' | 'co22' | 'co41' | 'co42' | 'co11' | 'co12';
 const SORTS: readonly string[] = ['co32', 'co21', 'co22', 'co41', 'co42', 'co11', 'co12'];
 
@@ -31,7 +39,9 @@ export interface BeikeCondition {
   priceWan: [number, number] | null;
   area: [number, number] | null;
   overFiveYears: boolean;
-  fullyDecorated: boolean;
+  decorations: Decoration[];
+  nearMetro: boolean;
+  elevator: boolean | null;
   sort: BeikeSort | null;
   keyword: string | null;
 }
@@ -48,7 +58,9 @@ export function parseCondition(text: string): ParsedCondition {
     priceWan: null,
     area: null,
     overFiveYears: false,
-    fullyDecorated: false,
+    decorations: [],
+    nearMetro: false,
+    elevator: null,
     sort: null,
     keyword: null,
   };
@@ -78,8 +90,18 @@ export function parseCondition(text: string): ParsedCondition {
     } else if (rest.startsWith('mw1')) {
       condition.overFiveYears = true;
       rest = rest.slice(3);
-    } else if (rest.startsWith('de1')) {
-      condition.fullyDecorated = true;
+    } else if (/^de[123]/.test(rest)) {
+      const decoration = DECORATIONS[rest[2] as '1' | '2' | '3'];
+      if (!condition.decorations.includes(decoration)) condition.decorations.push(decoration);
+      rest = rest.slice(3);
+    } else if (rest.startsWith('su1')) {
+      condition.nearMetro = true;
+      rest = rest.slice(3);
+    } else if (/^ie[12]/.test(rest)) {
+      const elevator = rest[2] === '2';
+      if (condition.elevator !== null && condition.elevator !== elevator)
+        return invalid('ie1 and ie2 together');
+      condition.elevator = elevator;
       rest = rest.slice(3);
     } else if (sort && SORTS.includes(sort[0])) {
       if (condition.sort) return invalid('sort given twice');

@@ -1,4 +1,5 @@
 import type { BeikeListingRecord } from '../data/records.js';
+import type { BeikeListSpelling } from '../types.js';
 import { DECORATION_TEXT, layoutText, wanText } from '../wording.js';
 import type { BeikeCondition, BeikeSort } from './condition.js';
 import { coverPic } from './detail.js';
@@ -39,7 +40,7 @@ export function matches(listing: BeikeListingRecord, condition: BeikeCondition):
   const { bedrooms, priceWan, area, keyword } = condition;
   if (
     bedrooms.length > 0 &&
-    !bedrooms.some((n) => (n >= 5 ? listing.bedrooms >= n : listing.bedrooms === n))
+    !bedrooms.some((n) => (n === 6 ? listing.bedrooms >= 5 : listing.bedrooms === n))
   ) {
     return false;
   }
@@ -47,7 +48,9 @@ export function matches(listing: BeikeListingRecord, condition: BeikeCondition):
     return false;
   if (area && (listing.area < area[0] || listing.area > area[1])) return false;
   if (condition.overFiveYears && !listing.tags.includes('满五年')) return false;
-  if (condition.fullyDecorated && listing.decoration !== 'FULL') return false;
+  if (condition.decorations.length > 0 && !condition.decorations.includes(listing.decoration)) return false;
+  if (condition.nearMetro && !listing.amenities.includes('METRO')) return false;
+  if (condition.elevator !== null && listing.hasElevator !== condition.elevator) return false;
   if (keyword) {
     const k = keyword.toLowerCase();
     const haystacks = [listing.title, listing.communityName, listing.districtFull, listing.subdistrict];
@@ -64,10 +67,50 @@ export function searchListings(
 }
 
 /**
- * One item of the app's list, as JSON text. About one item in ten carries its numbers as
- * strings, as the real app answer sometimes does.
+ * One item of the app's list, as JSON text, in either spelling. About one item in ten carries its
+ * numbers as strings, as the real app answer sometimes does; in v4 those items also leave out the
+ * yuan `price`, so that the total comes only from `price_str` + `price_unit`.
  */
-export function listItemJson(listing: BeikeListingRecord): string {
+export function listItemJson(listing: BeikeListingRecord, spelling: BeikeListSpelling = 'camel'): string {
+  return spelling === 'v4' ? v4ItemJson(listing) : camelItemJson(listing);
+}
+
+/** App v4: snake_case, the price split into "680" + "万", the unit price with a thousands comma. */
+function v4ItemJson(listing: BeikeListingRecord): string {
+  const n = (value: number): number | string => (listing.wire.numbersAsStrings ? String(value) : value);
+  const layout = layoutText(listing.bedrooms, listing.halls);
+  const unitPriceStr = `${listing.unitPrice.toLocaleString('en-US')}元/平`;
+  return JSON.stringify({
+    house_code: listing.houseCode,
+    title: listing.title,
+    desc: `${layout}/${listing.area}㎡/${listing.orientation}/${listing.communityName}`,
+    price_str: wanText(listing.price),
+    price_unit: '万',
+    unit_price_str: unitPriceStr,
+    ...(listing.wire.numbersAsStrings ? {} : { price: listing.price }),
+    unit_price: n(listing.unitPrice),
+    area: n(listing.area),
+    blueprint_bedroom_num: n(listing.bedrooms),
+    blueprint_hall_num: n(listing.halls),
+    community_id: listing.communityId,
+    community_name: listing.communityName,
+    cover_pic: coverPic(listing),
+    color_tags: listing.tags.map((desc) => ({ desc, color: '849AAE' })),
+    basic_list: [
+      { name: '售价', value: `${wanText(listing.price)}万` },
+      { name: '房型', value: layout },
+      { name: '建筑面积', value: `${listing.area}㎡` },
+    ],
+    info_list: [
+      { name: '单价：', value: unitPriceStr },
+      { name: '楼层', value: `${listing.floorLevel}(共${listing.floorTotal}层)` },
+      { name: '装修', value: DECORATION_TEXT[listing.decoration] },
+      { name: '挂牌', value: listing.listedAt.replaceAll('-', '.') },
+    ],
+  });
+}
+
+function camelItemJson(listing: BeikeListingRecord): string {
   const n = (value: number): number | string => (listing.wire.numbersAsStrings ? String(value) : value);
   const layout = layoutText(listing.bedrooms, listing.halls);
   const priceStr = `${wanText(listing.price)}万`;

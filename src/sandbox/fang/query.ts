@@ -54,7 +54,11 @@ export type FangSort = keyof typeof SORTS;
 
 export type ParsedSearch = { ok: true; search: FangSearch } | { ok: false; param: string; reason: string };
 
-export function parseSearch(query: URLSearchParams): ParsedSearch {
+/** `pageParam`: the open platform's `page_num`, or onebound's `page`. */
+export function parseSearch(
+  query: URLSearchParams,
+  pageParam: 'page_num' | 'page' = 'page_num',
+): ParsedSearch {
   const bad = (param: string, reason: string): ParsedSearch => ({ ok: false, param, reason });
   const region = query.get('region') ?? '';
   const regionMatch = /^(\d{6})(?:,(\d{6}))?$/.exec(region);
@@ -99,9 +103,9 @@ export function parseSearch(query: URLSearchParams): ParsedSearch {
   const sort = query.get('sort_type') || 'publish_time_desc';
   if (!(sort in SORTS)) return bad('sort_type', `unknown sort ${JSON.stringify(sort)}`);
 
-  const pageNumText = query.get('page_num') || '1';
+  const pageNumText = query.get(pageParam) || '1';
   if (!/^\d+$/.test(pageNumText) || Number(pageNumText) < 1)
-    return bad('page_num', 'must be a whole number >= 1');
+    return bad(pageParam, 'must be a whole number >= 1');
   const pageSizeText = query.get('page_size') || String(DEFAULT_PAGE_SIZE);
   const pageSize = Number(pageSizeText);
   if (!/^\d+$/.test(pageSizeText) || pageSize < 1 || pageSize > FANG_MAX_PAGE_SIZE) {

@@ -19,8 +19,8 @@ export interface ProviderApi {
   /** The real answer, credentials, limits and parameters checked. */
   answer(path: string, query: URLSearchParams): Answer;
   /** A failure status with the body this provider typically sends with it. */
-  statusAnswer(status: number): Answer;
-  businessAnswer(code: number | string, httpStatus?: number): Answer;
+  statusAnswer(status: number, path?: string): Answer;
+  businessAnswer(code: number | string, httpStatus?: number, path?: string): Answer;
   /** JSON text around the padding of a huge, valid-looking body. */
-  hugeBodyFrame(): { prefix: string; suffix: string };
+  hugeBodyFrame(path?: string): { prefix: string; suffix: string };
 }

@@ -18,6 +18,11 @@ const faultSchema = z.discriminatedUnion('kind', [
     httpStatus: z.number().int().min(200).max(599).optional(),
   }),
   z.object({ kind: z.literal('malformedJson') }),
+  z.object({
+    kind: z.literal('renameField'),
+    from: z.string().min(1).max(100),
+    to: z.string().min(1).max(100),
+  }),
   z.object({ kind: z.literal('html') }),
   z.object({ kind: z.literal('hugeBody'), bytes: positiveInt.max(1024 * 1024 * 1024) }),
   z.object({ kind: z.literal('wrongTypes') }),

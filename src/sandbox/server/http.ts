@@ -89,7 +89,7 @@ async function handleCall(
     return;
   }
   if (fault?.kind === 'hugeBody') {
-    await sendHuge(res, api.hugeBodyFrame(), fault.bytes);
+    await sendHuge(res, api.hugeBodyFrame(path), fault.bytes);
     return;
   }
   send(res, fault ? faultAnswer(api, fault, path, query) : api.answer(path, query));
@@ -98,14 +98,25 @@ async function handleCall(
 function faultAnswer(api: ProviderApi, fault: Fault, path: string, query: URLSearchParams): Answer {
   switch (fault.kind) {
     case 'status':
-      return api.statusAnswer(fault.status);
+      return api.statusAnswer(fault.status, path);
     case 'businessCode':
-      return api.businessAnswer(fault.code, fault.httpStatus);
+      return api.businessAnswer(fault.code, fault.httpStatus, path);
     case 'html':
       return { status: 502, contentType: 'text/html', body: NGINX_502 };
     case 'malformedJson': {
       const body = Buffer.from(api.answer(path, query).body);
       return { status: 200, contentType: JSON_TYPE, body: body.subarray(0, Math.floor(body.length / 2)) };
+    }
+    case 'renameField': {
+      const real = api.answer(path, query);
+      try {
+        return {
+          ...real,
+          body: JSON.stringify(renameKeys(JSON.parse(real.body.toString()), fault.from, fault.to)),
+        };
+      } catch {
+        return real;
+      }
     }
     case 'wrongTypes': {
       const real = api.answer(path, query);
@@ -194,4 +205,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
     const timer = setTimeout(() => done(true), ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+function renameKeys(json: unknown, from: string, to: string): unknown {
+  if (Array.isArray(json)) return json.map((item) => renameKeys(item, from, to));
+  if (json === null || typeof json !== 'object') return json;
+  return Object.fromEntries(
+    Object.entries(json).map(([key, value]) => [key === from ? to : key, renameKeys(value, from, to)]),
+  );
 }

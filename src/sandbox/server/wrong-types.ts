@@ -20,6 +20,9 @@ const KEEP = new Set([
   'agentUcid',
   'community_id',
   'house_id',
+  'house_code',
+  'item_id',
+  'error_code',
 ]);
 
 /** Walked into rather than replaced: the path from the envelope down to the ids. */
@@ -32,6 +35,8 @@ const CONTAINERS = new Set([
   'item_get_response',
   'houses',
   'house',
+  'items',
+  'item',
 ]);
 
 export function mangleJson(json: unknown): unknown {

@@ -1,6 +1,7 @@
 import { responsePathAsArray } from 'graphql';
 import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
+import { PROVIDER_RULES } from '../../providers/rules.js';
 import { planSearch, searchQueryOf } from '../../search/plan.js';
 import { type ProviderSearchStatus, runSearch, type SearchResult } from '../../search/search-service.js';
 import { builder } from '../builder.js';
@@ -128,7 +129,11 @@ const SearchConnectionType = connectionType<SearchResult['edges'][number]['node'
     },
     node: ListingNode,
     edges: 'The listings, in order.',
-    totalCount: "The providers' counts of matching listings added up; null when one did not say.",
+    totalCount:
+      "The providers' counts of matching listings added up; null when one did not say. Paging reaches " +
+      'only about the first 2,000 results of one search on Beike (the provider stops there): past that, ' +
+      '`hasNextPage` turns false even if this count is larger, and `extensions.warnings` says so ' +
+      '(RESULTS_BEYOND_REACH). Narrow the filter (price or area bands) to reach the rest.',
     fields: (t) => ({
       providers: t.field({
         type: [ProviderSearchStatusType],
@@ -167,6 +172,16 @@ builder.queryField('search', (t) =>
       }
       for (const failure of failures)
         ctx.partialErrors.push(upstreamGraphQLError(failure, responsePathAsArray(info.path)));
+      for (const status of result.providers) {
+        const reach = PROVIDER_RULES[status.provider].reachableResults;
+        if (reach !== null && status.totalCount !== null && status.totalCount > reach) {
+          ctx.notices.push({
+            code: 'RESULTS_BEYOND_REACH',
+            provider: status.provider,
+            message: `${status.provider} matches ${status.totalCount} listings but serves only the first ${reach} of one search by paging; narrow the filter (price, area) to reach the rest`,
+          });
+        }
+      }
       for (const status of result.providers.filter((s) => s.stale)) {
         ctx.notices.push({
           code: 'STALE_DATA',

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { ProviderName } from '../../domain/listing.js';
+import type { DriftCount } from '../../providers/decode.js';
 import type { ProviderHealth } from '../../providers/provider.js';
 
 export type ReadinessStatus = 'ok' | 'degraded' | 'draining';
@@ -10,6 +11,8 @@ export interface Readiness {
   status: ReadinessStatus;
   draining: boolean;
   providers: Partial<Record<ProviderName, ProviderHealth>>;
+  /** Informational, never a reason to be unready: decode drift since start (see /metrics). */
+  decodeDrift?: { total: number; top: DriftCount[] };
 }
 
 /** What `/ready` shows a stranger in production: no budgets, no circuit states. */
@@ -22,6 +25,7 @@ export interface ReadinessSources {
   production?: boolean;
   /** Shown the details in production with `Authorization: Bearer <token>`; null: nobody. */
   token?: string | null;
+  decodeDrift?: () => { total: number; top: DriftCount[] };
 }
 
 /**
@@ -44,7 +48,8 @@ export function readiness(sources: ReadinessSources): Readiness {
   // With no provider at all the instance cannot serve anything: that is not ready.
   const ready = !draining && configured > 0;
   const status: ReadinessStatus = draining ? 'draining' : degraded || !ready ? 'degraded' : 'ok';
-  return { ready, status, draining, providers };
+  const drift = sources.decodeDrift?.();
+  return { ready, status, draining, providers, ...(drift ? { decodeDrift: drift } : {}) };
 }
 
 /**

@@ -35,6 +35,11 @@ describe('Beike judge: business codes', () => {
     [400, 'UPSTREAM_BAD_REQUEST', false],
     [500, 'UPSTREAM_UNAVAILABLE', true],
     [777, 'UPSTREAM_BAD_RESPONSE', false],
+    // The 2026-12 enum.
+    [503, 'UPSTREAM_UNAVAILABLE', true],
+    ['602', 'UPSTREAM_QUOTA_EXHAUSTED', false],
+    [101, 'UPSTREAM_BAD_RESPONSE', false],
+    [404, 'UPSTREAM_BAD_RESPONSE', false],
   ];
   it.each(cases)('code %s → %s (retryable %s), at HTTP 200 and at a non-200', (code, expected, retryable) => {
     for (const status of [200, 503, 400]) {
@@ -48,6 +53,11 @@ describe('Beike judge: business codes', () => {
         httpStatus: status,
       });
     }
+  });
+
+  it('202 (the current enum) is "not found" like 201', () => {
+    expect(judgeDetail(respond(200, envelope(202)))).toEqual({ ok: true, value: null });
+    expect(judgeDetail(respond(200, envelope('202')))).toEqual({ ok: true, value: null });
   });
 
   it('201 is "not found": null for a detail, an empty page for the lists', () => {
@@ -123,9 +133,32 @@ describe('Beike judge: data of a successful envelope', () => {
     expect(errorOf(judgeResaleList(respond(200, envelope(0, app(20001))))).code).toBe(
       'UPSTREAM_BAD_RESPONSE',
     );
-    expect(errorOf(judgeResaleList(respond(200, envelope(0, { list: [] })))).code).toBe(
+    expect(errorOf(judgeResaleList(respond(200, envelope(0, ['not', 'an', 'answer'])))).code).toBe(
       'UPSTREAM_BAD_RESPONSE',
     );
+  });
+
+  it('reads the app v4 snake_case wrapper too, and takes every wrapper field as optional', () => {
+    const v4 = {
+      request_id: 'r',
+      errno: 0,
+      error: '',
+      cost: 9,
+      data: { total_count: 41, has_more_data: 0, list: [] },
+    };
+    expect(judgeResaleList(respond(200, envelope(0, v4)))).toEqual({
+      ok: true,
+      value: { items: [], hasMore: 0, total: 41 },
+    });
+    // No errno, no counts: success, and the paging falls back on the page's length.
+    expect(judgeResaleList(respond(200, envelope(0, { data: { list: [{ house_code: '1' }] } })))).toEqual({
+      ok: true,
+      value: { items: [{ house_code: '1' }], hasMore: undefined, total: undefined },
+    });
+    expect(judgeResaleList(respond(200, envelope(0, {})))).toEqual({
+      ok: true,
+      value: { items: [], hasMore: undefined, total: undefined },
+    });
   });
 
   it('reads the snake_case community page', () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   beikeSearchSupport,
   communityCondition,
+  ELEVATOR_TOKEN,
   resaleCondition,
+  SORT_TOKEN,
 } from '../../../src/providers/beike/params.js';
 import { searchQuery } from '../../support/search-query.js';
 
@@ -27,9 +29,12 @@ describe('Beike condition grammar', () => {
     expect(resaleCondition(q({ sort }))).toBe(token);
   });
 
-  it('bedrooms: one token each, sorted, 5 and more as l5', () => {
+  it('bedrooms: one token each, sorted; five or more is l6 (corrected: l6 = five rooms or more)', () => {
     expect(resaleCondition(q({ bedrooms: [3, 1, 3] }))).toBe('l1l3');
-    expect(resaleCondition(q({ bedrooms: [6, 5] }))).toBe('l5');
+    expect(resaleCondition(q({ bedrooms: [4] }))).toBe('l4');
+    expect(resaleCondition(q({ bedrooms: [5] }))).toBe('l6');
+    expect(resaleCondition(q({ bedrooms: [6, 5] }))).toBe('l6');
+    expect(resaleCondition(q({ bedrooms: [2, 5] }))).toBe('l2l6');
   });
 
   it('price in 万, open lower side as 0, open upper side empty, decimals kept exact', () => {
@@ -45,10 +50,30 @@ describe('Beike condition grammar', () => {
     expect(resaleCondition(q({ areaMin: 120 }))).toBe('ba120ea');
   });
 
-  it('decoration: only FULL has a token', () => {
-    expect(resaleCondition(q({ decoration: 'FULL' }))).toBe('de1');
-    expect(resaleCondition(q({ decoration: 'SIMPLE' }))).toBe('');
-    expect(resaleCondition(q({ decoration: 'ROUGH' }))).toBe('');
+  it.each([
+    ['FULL', 'de1'],
+    ['SIMPLE', 'de2'],
+    ['ROUGH', 'de3'],
+  ] as const)('decoration %s → %s (corrected: de1 fine, de2 ordinary, de3 bare)', (decoration, token) => {
+    expect(resaleCondition(q({ decoration }))).toBe(token);
+  });
+
+  it('amenity METRO → su1 (corrected: applied upstream); school and hospital have no token', () => {
+    expect(resaleCondition(q({ amenities: ['METRO'] }))).toBe('su1');
+    expect(resaleCondition(q({ amenities: ['SCHOOL', 'METRO', 'HOSPITAL'] }))).toBe('su1');
+    expect(resaleCondition(q({ amenities: ['SCHOOL'] }))).toBe('');
+  });
+
+  it('elevator tokens (corrected: ie2 has a lift, ie1 none), kept in the table for a future filter', () => {
+    expect([ELEVATOR_TOKEN.yes.token, ELEVATOR_TOKEN.no.token]).toEqual(['ie2', 'ie1']);
+  });
+
+  it('marks the unconfirmed sort tokens as such', () => {
+    const unconfirmed = Object.entries(SORT_TOKEN)
+      .filter(([, token]) => token && !token.confirmed)
+      .map(([sort]) => sort);
+    expect(unconfirmed).toContain('UNIT_PRICE_DESC'); // co42
+    expect(SORT_TOKEN.NEWEST).toEqual({ token: 'co32', confirmed: true });
   });
 
   it('puts everything together with the keyword last', () => {
@@ -63,9 +88,10 @@ describe('Beike condition grammar', () => {
           areaMin: 60,
           areaMax: 100,
           decoration: 'FULL',
+          amenities: ['METRO'],
         }),
       ),
-    ).toBe('co21l2bp300ep600ba60ea100de1rs望京 西园');
+    ).toBe('co21l2bp300ep600ba60ea100de1su1rs望京 西园');
   });
 
   it('community condition is rs<keyword> or empty', () => {
@@ -83,12 +109,10 @@ describe('Beike search support', () => {
     }
   });
 
-  it('says which filters it ignores', () => {
+  it('says which filters it ignores: every decoration and the metro are honoured now', () => {
     expect(beikeSearchSupport(q({ decoration: 'FULL' })).ignoredFilters).toEqual([]);
-    expect(beikeSearchSupport(q({ decoration: 'SIMPLE' })).ignoredFilters).toEqual(['decoration']);
-    expect(beikeSearchSupport(q({ decoration: 'ROUGH', amenities: ['METRO'] })).ignoredFilters).toEqual([
-      'decoration',
-      'amenities',
-    ]);
+    expect(beikeSearchSupport(q({ decoration: 'SIMPLE' })).ignoredFilters).toEqual([]);
+    expect(beikeSearchSupport(q({ decoration: 'ROUGH', amenities: ['METRO'] })).ignoredFilters).toEqual([]);
+    expect(beikeSearchSupport(q({ amenities: ['METRO', 'SCHOOL'] })).ignoredFilters).toEqual(['amenities']);
   });
 });

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchQuery } from '../../../src/domain/listing.js';
+import { FANG_FLAVOUR_TABLE, type FangFlavourName } from '../../../src/providers/fang/flavours.js';
 import type { ListingProvider } from '../../../src/providers/provider.js';
 import { fangAgainst } from '../../support/providers.js';
 
@@ -29,13 +30,16 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     seen.push({ path: url.pathname, rawQuery: url.search.slice(1), params: url.searchParams });
-    const { status, body } =
-      url.searchParams.get('sign') === expectedSign(url.searchParams)
-        ? reply(req)
-        : {
-            status: 401,
-            body: { error_response: { code: 401, msg: 'bad sign', sub_code: 'invalid_signature' } },
-          };
+    // onebound (/ftx/) takes key and secret as plain parameters; the open platform checks the sign.
+    const authentic = url.pathname.startsWith('/ftx/')
+      ? url.searchParams.get('key') === KEY && url.searchParams.get('secret') === SECRET
+      : url.searchParams.get('sign') === expectedSign(url.searchParams);
+    const { status, body } = authentic
+      ? reply(req)
+      : {
+          status: 401,
+          body: { error_response: { code: 401, msg: 'bad sign', sub_code: 'invalid_signature' } },
+        };
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   });
@@ -47,10 +51,10 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-function provider(secret = SECRET): ListingProvider {
+function provider(secret = SECRET, flavour: FangFlavourName = 'open-platform'): ListingProvider {
   return fangAgainst(
     { fangUrl: baseUrl, credentials: { fangKey: KEY, fangSecret: secret } },
-    { pageSize: 20, maxBodyBytes: 1_000_000 },
+    { pageSize: 20, maxBodyBytes: 1_000_000, flavour: FANG_FLAVOUR_TABLE[flavour] },
   ).provider;
 }
 
@@ -140,5 +144,70 @@ describe('Fang on the wire', () => {
     });
     expect(seen).toHaveLength(1);
     expect(String((error as Error).message)).not.toContain(KEY);
+  });
+
+  it('onebound: item_search at /ftx/ with key and secret, `page`, one spelling of each parameter', async () => {
+    reply = () => ({
+      status: 200,
+      body: {
+        items: {
+          item: [{ item_id: 'esf_1', house_name: 'A' }],
+          page: '2',
+          page_size: 20,
+          total_results: '41',
+        },
+        error_code: '0000',
+      },
+    });
+    const fang = provider(SECRET, 'onebound');
+    const page = await fang.search(query, 1);
+    await fang.close();
+    expect(seen.map((c) => c.path)).toEqual(['/ftx/item_search']);
+    expect(Object.fromEntries(seen[0]?.params ?? [])).toEqual({
+      key: KEY,
+      secret: SECRET,
+      region: '110000',
+      house_type: 'second',
+      house_style: '3room',
+      price_min: '500',
+      support: 'metro,school',
+      sort_type: 'price_asc',
+      q: '望京 地铁&学区=好',
+      page: '2',
+      page_size: '20',
+    });
+    expect(page.listings.map((l) => l.sourceId)).toEqual(['esf_1']);
+    expect([page.total, page.hasMore]).toEqual([41, true]);
+  });
+
+  it('onebound: item_get with item_id only, and its error codes', async () => {
+    reply = () => ({
+      status: 200,
+      body: {
+        item: { item_id: 'esf_9', house_name: 'B', price: '120', house_type: 'second' },
+        error_code: '0000',
+      },
+    });
+    const fang = provider(SECRET, 'onebound');
+    const listing = await fang.getListing({ sourceId: 'esf_9', cityId: null });
+    expect(seen[0]?.path).toBe('/ftx/item_get');
+    expect([...(seen[0]?.params.keys() ?? [])].sort()).toEqual(['item_id', 'key', 'secret']);
+    expect(listing).toMatchObject({ sourceId: 'esf_9', totalPrice: 1_200_000 });
+
+    const cases = [
+      ['4004', 'UPSTREAM_AUTH_FAILED', 1],
+      ['4005', 'UPSTREAM_AUTH_FAILED', 1],
+      ['4008', 'UPSTREAM_RATE_LIMITED', 3],
+      ['4013', 'UPSTREAM_RATE_LIMITED', 3],
+      ['4016', 'UPSTREAM_QUOTA_EXHAUSTED', 1],
+    ] as const;
+    for (const [code, expected, attempts] of cases) {
+      seen = [];
+      reply = () => ({ status: 200, body: { error: 'x', reason: '-', error_code: code } });
+      const error = await fang.getListing({ sourceId: 'esf_9', cityId: null }).catch((e: unknown) => e);
+      expect(error, code).toMatchObject({ code: expected, upstreamCode: code });
+      expect(seen).toHaveLength(attempts);
+    }
+    await fang.close();
   });
 });
