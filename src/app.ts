@@ -10,7 +10,7 @@ import { createProviders, type ProviderEndpoints } from './providers/registry.js
 import { type Sandbox, type SandboxCredentials, startSandbox } from './sandbox/index.js';
 import { createGateway, type Gateway } from './server/gateway.js';
 import { Metrics } from './server/metrics.js';
-import { useReadiness } from './server/plugins/health.js';
+import { useLiveness, useReadiness } from './server/plugins/health.js';
 import { useMetrics } from './server/plugins/metrics.js';
 import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
 import { recordCacheResult, recordUpstreamEvent, requestLogFields } from './server/request-scope.js';
@@ -99,8 +99,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       listTtlMs: config.cache.listTtlMs,
       detailTtlMs: config.cache.detailTtlMs,
     },
+    onCompressed: (encoding) => metrics?.countCompression(encoding),
     plugins: [
       useRequestScope(),
+      useLiveness(),
       useReadiness({ providers: () => providers, draining: () => drainer.draining }),
       ...(metrics ? [useMetrics(metrics)] : []),
     ],
@@ -127,7 +129,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       closing ??= (async () => {
         const { abandoned } = await drainer.drain({ delayMs, deadlineMs });
         if (abandoned > 0) {
-          logger.warn({ abandoned, deadlineMs }, 'shutdown deadline passed; unfinished requests were cut');
+          logger.warn(
+            { abandoned, deadlineMs },
+            'shutdown deadline passed; unfinished requests were answered 503, or cut when already answering',
+          );
         }
         await gateway.dispose();
         const pools = Promise.all([...providers.values()].map((p) => p.close())).catch((error: unknown) =>
