@@ -52,6 +52,7 @@ export class Metrics {
   readonly #upstreamDuration: Histogram<'provider' | 'endpoint'>;
   readonly #upstreamRetries: Counter<'provider' | 'endpoint'>;
   readonly #cacheLookups: Counter<'cache' | 'result'>;
+  readonly #compressions: Counter<'encoding'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -99,6 +100,12 @@ export class Metrics {
       name: `${PREFIX}cache_lookups_total`,
       help: 'Cache lookups by cache and result (hit, miss, shared: joined an in-flight fetch, stale: served past its TTL because the provider failed)',
       labelNames: ['cache', 'result'],
+      registers,
+    });
+    this.#compressions = new Counter({
+      name: `${PREFIX}http_compressions_total`,
+      help: 'Answers compressed on the request path, by encoding (a response-cache hit reuses the bytes its entry kept)',
+      labelNames: ['encoding'],
       registers,
     });
     new Gauge({
@@ -167,6 +174,10 @@ export class Metrics {
 
   recordCacheResult(cache: string, source: CacheSource): void {
     this.#cacheLookups.inc({ cache, result: source });
+  }
+
+  countCompression(encoding: 'br' | 'gzip'): void {
+    this.#compressions.inc({ encoding });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -31,10 +31,29 @@ export function readiness(sources: ReadinessSources): Readiness {
   return { ready: reachable && !draining, draining, providers };
 }
 
+/** What `/health` says: the process answers. Readiness, which depends on more, is `/ready`. */
+export const LIVENESS_BODY = JSON.stringify({ status: 'ok' });
+
 /**
- * `GET /ready`: 200 or 503 with the Readiness as JSON. (`/health`, the liveness probe, is Yoga's
- * own: 200 whenever the process answers.)
+ * `GET /health`, the liveness probe: 200 with a small JSON body whenever the process answers.
+ * Yoga's own health check answers it with an empty body; this gives the answer a body a person or
+ * a probe can read, and keeps it out of caches.
  */
+export function useLiveness(): Plugin {
+  return {
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      if (response.status !== 200 || new URL(request.url).pathname !== '/health') return;
+      setResponse(
+        new fetchAPI.Response(LIVENESS_BODY, {
+          status: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        }),
+      );
+    },
+  };
+}
+
+/** `GET /ready`: 200 or 503 with the Readiness as JSON. */
 export function useReadiness(sources: ReadinessSources): Plugin {
   return useReadinessCheck({
     endpoint: '/ready',
