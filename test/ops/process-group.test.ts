@@ -141,9 +141,14 @@ describe('npm start', () => {
     const server = start({}, ['npm', ['start', '--silent']]);
     const base = await server.base();
     expect((await fetch(`${base}/health`)).status).toBe(200);
-    // npm and one node: no shell, no tsx wrapper process in between to swallow the signal.
-    const group = execFileSync('ps', ['-o', 'comm=', '-g', String(server.child.pid)], { encoding: 'utf8' });
-    expect(group.trim().split('\n').sort()).toEqual(['node', 'npm start']);
+    // npm and one node: no shell, no tsx wrapper process in between to swallow the signal. (By
+    // command line: Node 24 names its main thread, and so the process, "MainThread".)
+    const group = execFileSync('ps', ['-o', 'args=', '-g', String(server.child.pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    expect(group).toHaveLength(2);
+    expect(group.filter((args) => /^npm start\b/.test(args))).toHaveLength(1);
+    expect(group.filter((args) => /^\S*node --import tsx src\/main\.ts$/.test(args))).toHaveLength(1);
     server.child.kill('SIGTERM');
     // npm forwards the signal to the server, which must finish and say so.
     await eventually(() => server.lines.find((l) => l.msg === 'stopped'), 'the stopped line', EXIT_WITHIN_MS);
