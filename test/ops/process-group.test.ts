@@ -115,6 +115,26 @@ describe('SIGTERM to the process group (SHUTDOWN_DELAY_MS=0)', () => {
   }, 90_000);
 });
 
+describe('Ctrl-C', () => {
+  it('drains on the first SIGINT and exits at once, code 130, on a second one', async () => {
+    const server = start({ SANDBOX_LATENCY_MS: '3000' });
+    const base = await server.base();
+    const inFlight = post(`${base}/graphql`, SEARCH('440100'), {}, { 'x-request-id': 'ctrl-c-1' }).then(
+      (r) => r.status,
+      () => 'cut' as const,
+    );
+    await eventually(() => server.lines.find((l) => l.reqId === 'ctrl-c-1'), 'the request to arrive');
+    server.signalGroup('SIGINT');
+    await eventually(() => server.lines.find((l) => l.msg.startsWith('draining')), 'the draining line');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    server.signalGroup('SIGINT');
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 5_000, 'timeout').unref());
+    expect(await Promise.race([server.exit, timeout])).toEqual({ code: 130, signal: null });
+    // A person chose to leave: the slow request was not waited for.
+    expect(await inFlight).toBe('cut');
+  }, 60_000);
+});
+
 describe('stopping with stdout’s reader gone', () => {
   it('exits within the deadline after the pipe filled and its reader closed', async () => {
     const server = start({ LOG_LEVEL: 'debug' });
