@@ -1,4 +1,3 @@
-import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { signalPolicy } from './server/signals.js';
 
@@ -12,6 +11,8 @@ try {
   process.exit(1);
 }
 
+// Loaded once the configuration is known good: a typo is reported without loading the server.
+const { startApp } = await import('./app.js');
 const app = await startApp(config);
 const publicUrl = app.url.replace('127.0.0.1', 'localhost');
 if (app.sandbox) {
