@@ -236,6 +236,25 @@ describe.each([
       await held!.release();
     });
 
+    it.skipIf(_label === 'in memory')(
+      "lets a waiter take over once a dead holder's lock expires",
+      async () => {
+        const work = name();
+        const options = { name: work, ttlMs: 60_000, staleIfErrorMs: 0, maxEntries: 10 };
+        // A holder that never releases: a replica that died mid-call.
+        expect(await backend.other.workLock({ name: work, ttlMs: 200 }).tryAcquire('k')).not.toBeNull();
+        const fetcher = new SharedFetcher(
+          backend.state.cache<{ n: number }>(options),
+          backend.state.workLock({ name: work, ttlMs: 200 }),
+          { waitMs: 60_000, pollMs: 20 },
+        );
+        const started = Date.now();
+        const result = await fetcher.get('k', async () => ({ n: 9 }));
+        expect(result).toMatchObject({ value: { n: 9 }, source: 'miss' });
+        expect(Date.now() - started).toBeLessThan(30_000);
+      },
+    );
+
     it('serves a stale entry when the fetch fails, and the error when there is none', async () => {
       const work = name();
       const options = { name: work, ttlMs: 1_000, staleIfErrorMs: 60_000, maxEntries: 10 };

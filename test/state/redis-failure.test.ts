@@ -57,6 +57,28 @@ describe.skipIf(!redisUp)('shared state when Redis fails', () => {
     expect(everything).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
   });
 
+  it('allows each replica only its share of every limit while Redis is away', async () => {
+    const redis = connect('lgtest:share:', {
+      url: `redis://127.0.0.1:${await freePort()}/0`,
+      fallbackShare: 0.25,
+    });
+    await redis.open();
+    const state = sharedState(redis);
+    const pacer = state.pacer({ name: 'fang', perSecond: 0.1, burst: 8 });
+    const budget = state.dailyBudget({ name: 'fang', limit: 100 });
+    const meter = state.clientMeter({ name: 'cost', perMinute: 8 });
+    const granted = { pacer: 0, budget: 0, meter: 0 };
+    for (let i = 0; i < 200; i += 1) {
+      if ((await pacer.reserve(0)).granted) granted.pacer += 1;
+      if (await budget.tryConsume()) granted.budget += 1;
+      if ((await meter.take('client', 1)).ok) granted.meter += 1;
+    }
+    await redis.close();
+    expect(granted).toEqual({ pacer: 2, budget: 25, meter: 2 });
+    expect(redis.fallbacks()).toMatchObject({ pacer: 200, budget: 200 });
+    expect(redis.fallbacks().clients).toBeGreaterThanOrEqual(200);
+  });
+
   it('reports a refused password as such, without the password or the server text', async () => {
     const server = new PrivateRedis(await freePort(), ['--requirepass', 'the-right-one']);
     await server.start();
