@@ -46,7 +46,7 @@ async function budget(): Promise<object> {
 
 async function pacing(): Promise<object> {
   const pacer = state.pacer({ name: 'fang', perSecond: params.perSecond!, burst: params.burst! });
-  const until = Date.now() + params.durationMs!;
+  const until = endsAt;
   let calls = 0;
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -87,9 +87,13 @@ if (!run) throw new Error('unknown scenario');
 // the measured calls.
 await (await fetch(new URL('/warm', upstream))).text();
 process.stdout.write('ready\n');
+let endsAt = 0;
 const lines = createInterface({ input: process.stdin });
 for await (const line of lines) {
-  if (line === 'go') break;
+  if (line.startsWith('go ')) {
+    endsAt = Number(line.slice(3));
+    break;
+  }
 }
 const result = await run();
 process.stdout.write(`${JSON.stringify({ ...result, fallbacks: redis.fallbacks() })}\n`);
