@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # listing-graph: build with `docker build -t listing-graph .` (README, Container).
-ARG NODE_VERSION=20-bookworm-slim
+# Node 24 LTS; 22 LTS and 20.18+ are supported too (README, Operations).
+ARG NODE_VERSION=24-bookworm-slim
 
 # 1. Compile TypeScript to dist/ (with every dependency, dev ones included).
 FROM node:${NODE_VERSION} AS build
@@ -35,6 +36,8 @@ EXPOSE 4000
 # Liveness: /health answers 200 while the process serves (readiness is /ready, for orchestrators).
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# SIGTERM drains: /ready turns 503, in-flight requests finish, then the process exits 0.
+# SIGTERM drains once (more SIGTERMs change nothing): /ready turns 503, requests already received
+# are answered, then the process exits 0. node is PID 1 and handles the signal itself: no shell,
+# no npm in between (either would swallow it or die first).
 STOPSIGNAL SIGTERM
 CMD ["node", "dist/main.js"]

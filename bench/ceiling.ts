@@ -4,8 +4,10 @@ export interface CannedAnswer {
   /** The exact request body it answers. */
   request: string;
   contentType: string;
-  /** The gateway's answer to that request, byte for byte. */
+  /** The gateway's answer to that request, byte for byte, base64 (it may be compressed). */
   body: string;
+  /** Its Content-Encoding, when compressed. */
+  contentEncoding?: string;
 }
 
 /**
@@ -15,12 +17,17 @@ export interface CannedAnswer {
  */
 export function startCeiling(answers: CannedAnswer[]): Promise<Server> {
   const byRequest = new Map(
-    answers.map((a) => [
-      a.request,
-      { body: Buffer.from(a.body), headers: { 'content-type': a.contentType, 'content-length': 0 } },
-    ]),
+    answers.map((a) => {
+      const body = Buffer.from(a.body, 'base64');
+      const headers: Record<string, string | number> = {
+        'content-type': a.contentType,
+        'content-length': body.length,
+        vary: 'Accept-Encoding',
+      };
+      if (a.contentEncoding) headers['content-encoding'] = a.contentEncoding;
+      return [a.request, { body, headers }];
+    }),
   );
-  for (const answer of byRequest.values()) answer.headers['content-length'] = answer.body.length;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

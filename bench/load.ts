@@ -10,7 +10,13 @@ export interface LoadFigures {
   failures: number;
 }
 
-const HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
+/** As Node's fetch and browsers send: the gateway answers brotli. */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+const HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/graphql-response+json',
+  'accept-encoding': ACCEPT_ENCODING,
+};
 
 /** POSTs over keep-alive connections with autocannon: for `seconds`, or `amount` requests in all. */
 export async function load(options: {

@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +7,7 @@ import { encodeGlobalId, listingLocalId } from '../src/schema/ids.js';
 import { type BurstFigures, burst, burstReport, type LagFigures, type ProbeFigures } from './burst.js';
 import { type ListingRef, listingBody, nodesBody, SEARCH_EVERY_FIELD, searchBody } from './documents.js';
 import { Child } from './ipc.js';
-import { type LoadFigures, load } from './load.js';
+import { ACCEPT_ENCODING, type LoadFigures, load } from './load.js';
 import { summariseProfile } from './profile-summary.js';
 import {
   type BenchResult,
@@ -19,13 +20,15 @@ import {
 /**
  * `npm run bench`: the gateway on the sandbox (simulated upstream latency), a bare node:http
  * ceiling and a plain graphql-yoga baseline, each in its own process, driven over loopback by
- * autocannon from this one. Prints a table and writes bench/results/latest.json.
+ * autocannon from this one. Prints a table and writes the results as JSON (see BENCH_RECORD).
  *
  * Settings (environment): BENCH_LATENCY_MS (50), BENCH_ROUNDS (3), BENCH_SECONDS (3),
  * BENCH_CONNECTIONS (32), BENCH_LISTINGS (100000), BENCH_COLD_SAMPLES (15), BENCH_PROFILE (1 writes
  * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file),
  * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst (only that
- * scenario, printed, nothing written).
+ * scenario, printed, nothing written),
+ * BENCH_RECORD (1, or `--record`: update the committed bench/results/latest.json; otherwise the
+ * results go to the git-ignored bench/results/local/).
  */
 
 const setting = (name: string, fallback: number): number => {
@@ -48,7 +51,13 @@ const settings = {
 };
 const profile = process.env.BENCH_PROFILE === '1';
 const burstOnly = process.env.BENCH_ONLY === 'burst';
-const outFile = process.env.BENCH_OUT ?? fileURLToPath(new URL('./results/latest.json', import.meta.url));
+/** The committed record changes only when asked; a plain run writes under the git-ignored local/. */
+const record = process.env.BENCH_RECORD === '1' || process.argv.includes('--record');
+const outFile =
+  process.env.BENCH_OUT ??
+  fileURLToPath(new URL(record ? './results/latest.json' : './results/local/latest.json', import.meta.url));
+/** GraphiQL's transfer size, compressed, must stay under this. */
+const GRAPHIQL_MAX_BYTES = 2.5 * 1024 * 1024;
 
 /** Unmeasured cold queries before the cold samples. */
 const COLD_WARM_UP = 30;
@@ -112,10 +121,19 @@ async function main(): Promise<void> {
   const ref: ListingRef = { provider: first.provider, sourceId: first.sourceId, cityId: first.cityId };
   const listing = await graphql(gatewayUrl, listingBody(ref));
 
+  // What goes over the wire to a client that accepts compression (load.ts): the ceiling sends the same.
+  const searchWire = await wire(gatewayUrl, searchBody(settings.searchCity));
+  const listingWire = await wire(gatewayUrl, listingBody(ref));
+  const graphiql = await graphiqlSizes(gatewayUrl);
+  log(
+    `GraphiQL: ${graphiql.identity} bytes raw, ${graphiql.gzip} gzip, ${graphiql.br} br; ` +
+      `warm search ${Buffer.byteLength(search.text)} bytes raw, ${searchWire.bytes.length} ${searchWire.contentEncoding ?? 'identity'}`,
+  );
+
   const { child: ceiling } = await start('ceiling');
   const ceilingUrl = await ceiling.call<string>('serve', [
-    { request: searchBody(settings.searchCity), contentType: search.contentType, body: search.text },
-    { request: listingBody(ref), contentType: listing.contentType, body: listing.text },
+    { request: searchBody(settings.searchCity), contentType: search.contentType, ...canned(searchWire) },
+    { request: listingBody(ref), contentType: listing.contentType, ...canned(listingWire) },
   ]);
   const { child: plain } = await start('plain');
   const plainUrl = await plain.call<string>('serve', {
@@ -188,6 +206,13 @@ async function main(): Promise<void> {
       });
     }
   }
+
+  yardsticks.push({
+    scenario: 'GraphiQL page',
+    target: `transfer < ${(GRAPHIQL_MAX_BYTES / 2 ** 20).toFixed(1)} MB compressed`,
+    result: `${(graphiql.br / 2 ** 20).toFixed(2)} MB br, ${(graphiql.gzip / 2 ** 20).toFixed(2)} MB gzip (${(graphiql.identity / 2 ** 20).toFixed(2)} MB raw)`,
+    met: graphiql.br < GRAPHIQL_MAX_BYTES && graphiql.gzip < GRAPHIQL_MAX_BYTES,
+  });
 
   log(`cold search with details: ${settings.coldSamples} samples, caches emptied before each`);
   // The warm scenarios never reach the provider code (the response cache answers): warm it up as
@@ -297,7 +322,13 @@ async function main(): Promise<void> {
     settings: {
       ...settings,
       searchAnswerBytes: Buffer.byteLength(search.text),
+      searchAnswerWireBytes: searchWire.bytes.length,
       listingAnswerBytes: Buffer.byteLength(listing.text),
+      listingAnswerWireBytes: listingWire.bytes.length,
+      acceptEncoding: ACCEPT_ENCODING,
+      graphiqlBytes: graphiql.identity,
+      graphiqlGzipBytes: graphiql.gzip,
+      graphiqlBrBytes: graphiql.br,
       durationSeconds: Math.round((performance.now() - started) / 1000),
     },
     rows,
@@ -443,6 +474,8 @@ async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
 function gatewayEnv(upstream: SandboxReady): Record<string, string> {
   return {
     NODE_ENV: 'production',
+    // Only to measure the page's transfer size; it changes nothing on the POST path.
+    GRAPHIQL: '1',
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -462,6 +495,59 @@ function gatewayEnv(upstream: SandboxReady): Record<string, string> {
     CLIENT_REQUESTS_PER_MINUTE: '0',
     CLIENT_COST_PER_MINUTE: '0',
   };
+}
+
+interface Wire {
+  bytes: Buffer;
+  contentEncoding: string | undefined;
+}
+
+/** One exchange over node:http, which, unlike fetch, leaves the body as it was sent. */
+function exchange(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Wire> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${url} answered ${res.statusCode}`));
+        const encoding = res.headers['content-encoding'];
+        resolve({ bytes: Buffer.concat(chunks), contentEncoding: encoding });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function wire(url: string, body: string): Promise<Wire> {
+  return exchange(
+    url,
+    'POST',
+    {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json',
+      'accept-encoding': ACCEPT_ENCODING,
+    },
+    body,
+  );
+}
+
+function canned(answer: Wire): { body: string; contentEncoding?: string } {
+  return {
+    body: answer.bytes.toString('base64'),
+    ...(answer.contentEncoding ? { contentEncoding: answer.contentEncoding } : {}),
+  };
+}
+
+async function graphiqlSizes(url: string): Promise<Record<'identity' | 'gzip' | 'br', number>> {
+  const size = async (encoding: string) =>
+    (await exchange(url, 'GET', { accept: 'text/html', 'accept-encoding': encoding })).bytes.length;
+  return { identity: await size('identity'), gzip: await size('gzip'), br: await size('br') };
 }
 
 async function graphql(url: string, body: string) {

@@ -12,7 +12,7 @@ import { createGateway, type Gateway } from './server/gateway.js';
 import { EventLoopLag } from './server/load-shedding.js';
 import { Metrics } from './server/metrics.js';
 import { withOriginFormOnly } from './server/plugins/canonical-path.js';
-import { useReadiness } from './server/plugins/health.js';
+import { useLiveness, useReadiness } from './server/plugins/health.js';
 import { useMetrics } from './server/plugins/metrics.js';
 import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
 import {
@@ -120,8 +120,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       listTtlMs: config.cache.listTtlMs,
       detailTtlMs: config.cache.detailTtlMs,
     },
+    onCompressed: (encoding) => metrics?.countCompression(encoding),
     plugins: [
       useRequestScope(),
+      useLiveness(),
       useReadiness({
         providers: () => providers,
         draining: () => drainer.draining,
@@ -154,7 +156,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       closing ??= (async () => {
         const { abandoned } = await drainer.drain({ delayMs, deadlineMs });
         if (abandoned > 0) {
-          logger.warn({ abandoned, deadlineMs }, 'shutdown deadline passed; unfinished requests were cut');
+          logger.warn(
+            { abandoned, deadlineMs },
+            'shutdown deadline passed; unfinished requests were answered 503, or cut when already answering',
+          );
         }
         await gateway.dispose();
         lag?.close();

@@ -9,6 +9,7 @@ import {
 import { type ApiClient, parseApiKeys } from './server/clients.js';
 import { parsePersistedOperations } from './server/persisted-operations.js';
 import type { SecuritySettings } from './server/security.js';
+import type { RedisSettings } from './state/redis-connection.js';
 
 /**
  * Configuration comes from the environment, parsed once at start-up. The variable names are a
@@ -43,6 +44,19 @@ const httpUrl = z
   .transform((u) => u.replace(/\/+$/, ''));
 
 const secret = z.string().trim().min(1, 'must not be empty').optional();
+
+// The URL may carry a password: the message names the shape, never the value.
+const redisUrl = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }));
+
+const share = z
+  .string()
+  .trim()
+  .regex(/^(0?\.\d+|1(\.0+)?)$/, 'must be a fraction above 0 and at most 1, such as 0.25')
+  .transform(Number)
+  .pipe(z.number().positive('must be a fraction above 0 and at most 1, such as 0.25').max(1));
 
 const envSchema = z.object({
   PORT: int(0, 65535).default(4000),
@@ -128,6 +142,15 @@ const envSchema = z.object({
   BATCH_LIMIT: int(0, 100).default(0),
   PERSISTED_OPERATIONS_FILE: z.string().trim().min(1, 'must not be empty').optional(),
 
+  // Shared state for several replicas (README, Running several replicas); unset: all in process.
+  REDIS_URL: redisUrl.optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+    .default('lg:'),
+  REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(250),
+  REDIS_FALLBACK_SHARE: share.default(0.25),
+
   // Operations: metrics and graceful shutdown.
   METRICS_ENABLED: flag.default(true),
   SHUTDOWN_DELAY_MS: int(0, 600_000).default(0),
@@ -172,6 +195,8 @@ export interface Config {
   /** Operations: `/metrics`; on SIGTERM, how long to stay up while not ready, then to finish requests. */
   metrics: { enabled: boolean };
   shutdown: { delayMs: number; timeoutMs: number };
+  /** Shared state on Redis; null keeps every counter, lock and cache in this process. */
+  redis: RedisSettings | null;
 }
 
 export class ConfigError extends Error {
@@ -262,6 +287,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     security: securityOf(env),
     metrics: { enabled: env.METRICS_ENABLED },
     shutdown: { delayMs: env.SHUTDOWN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+    redis: env.REDIS_URL
+      ? {
+          url: env.REDIS_URL,
+          keyPrefix: env.REDIS_KEY_PREFIX,
+          commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+          fallbackShare: env.REDIS_FALLBACK_SHARE,
+        }
+      : null,
   };
 }
 

@@ -1,5 +1,7 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 
+import { stdoutDestination } from './stdout-destination.js';
+
 export type { Logger };
 
 export interface LoggerOptions {
@@ -34,7 +36,7 @@ export function createLogger(options: LoggerOptions): Logger {
   if (options.pretty) {
     return pino({ ...settings, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? stdoutDestination());
 }
 
 /** For tests and library use: a logger that writes nowhere. */

@@ -1,5 +1,5 @@
-import { startApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { signalPolicy } from './server/signals.js';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -11,6 +11,8 @@ try {
   process.exit(1);
 }
 
+// Loaded once the configuration is known good: a typo is reported without loading the server.
+const { startApp } = await import('./app.js');
 const app = await startApp(config);
 const publicUrl = app.url.replace('127.0.0.1', 'localhost');
 if (app.sandbox) {
@@ -26,21 +28,29 @@ app.logger.info(
 
 /**
  * SIGTERM (an orchestrator): `/ready` turns false, the server keeps serving for SHUTDOWN_DELAY_MS
- * so that load balancers notice, then stops accepting and gives in-flight requests up to
+ * so that load balancers notice, then stops accepting and gives requests already received up to
  * SHUTDOWN_TIMEOUT_MS before closing the pools. SIGINT (a developer's Ctrl-C) skips the delay.
- * A second signal, or a shutdown that hangs past its own deadline, exits at once.
+ * More SIGTERMs change nothing; a second Ctrl-C exits at once. The deadline timer below can fire
+ * because nothing blocks the main thread, log writes included (stdout-destination.ts).
  */
-let stopping = false;
+const decide = signalPolicy();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) {
-      app.logger.warn({ signal }, 'second signal: exiting without finishing requests');
-      process.exit(1);
+    const { action } = decide(signal);
+    if (action === 'ignore') {
+      app.logger.info({ signal }, 'already draining; signal ignored');
+      return;
     }
-    stopping = true;
+    if (action === 'exit') {
+      app.logger.warn({ signal }, 'second Ctrl-C: exiting without finishing requests');
+      process.exit(130);
+    }
     const delayMs = signal === 'SIGTERM' ? config.shutdown.delayMs : 0;
     const deadlineMs = config.shutdown.timeoutMs;
-    app.logger.info({ signal, delayMs, deadlineMs }, 'draining: not ready; finishing in-flight requests');
+    app.logger.info(
+      { signal, delayMs, deadlineMs },
+      'draining: not ready; finishing requests already received',
+    );
     setTimeout(
       () => {
         app.logger.error('shutdown hung past its deadline');

@@ -71,4 +71,58 @@ describe('configuration', () => {
       cache: { listTtlMs: 1_800_000, detailTtlMs: 600_000 },
     });
   });
+
+  it('leaves shared state in process unless REDIS_URL is set, then takes the documented defaults', () => {
+    expect(loadConfig({}).redis).toBeNull();
+    expect(loadConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6380/2' }).redis).toEqual({
+      url: 'rediss://:pw@cache.internal:6380/2',
+      keyPrefix: 'lg:',
+      commandTimeoutMs: 250,
+      fallbackShare: 0.25,
+    });
+    expect(
+      loadConfig({
+        REDIS_URL: 'redis://127.0.0.1:6379/0',
+        REDIS_KEY_PREFIX: 'staging:',
+        REDIS_COMMAND_TIMEOUT_MS: '100',
+        REDIS_FALLBACK_SHARE: '0.5',
+      }).redis,
+    ).toMatchObject({ keyPrefix: 'staging:', commandTimeoutMs: 100, fallbackShare: 0.5 });
+  });
+
+  it.each([
+    [{ REDIS_URL: 'http://user:hunter2-secret@cache:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
+    [{ REDIS_URL: 'redis//user:hunter2-secret@cache' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
+    [{ REDIS_URL: 'redis://127.0.0.1', REDIS_KEY_PREFIX: 'a b' }, 'REDIS_KEY_PREFIX must be 1 to 64'],
+    [
+      { REDIS_URL: 'redis://127.0.0.1', REDIS_FALLBACK_SHARE: '2' },
+      'REDIS_FALLBACK_SHARE must be a fraction',
+    ],
+    [
+      { REDIS_URL: 'redis://127.0.0.1', REDIS_FALLBACK_SHARE: '0' },
+      'REDIS_FALLBACK_SHARE must be a fraction',
+    ],
+    [
+      { REDIS_URL: 'redis://127.0.0.1', REDIS_COMMAND_TIMEOUT_MS: '5' },
+      'REDIS_COMMAND_TIMEOUT_MS must be at least 10',
+    ],
+  ])('refuses a bad Redis setting by name, never echoing the URL (%j)', (env, message) => {
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain(message);
+    expect((error as Error).message).not.toContain('hunter2-secret');
+  });
+
+  it('stops start-up on a bad REDIS_URL with one line that holds no password', () => {
+    const result = startWith({ REDIS_URL: 'ftp://admin:hunter2-secret@cache' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'listing-graph: configuration error: REDIS_URL must be a redis:// or rediss:// URL\n',
+    );
+  });
 });

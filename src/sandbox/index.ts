@@ -5,6 +5,7 @@ import type { SandboxData } from './data/records.js';
 import { createFangApi } from './fang/api.js';
 import { CallLog } from './server/calls.js';
 import { controlHandler } from './server/controls.js';
+import { Delays } from './server/delays.js';
 import { FaultBook } from './server/faults.js';
 import { type RunningServer, type SharedState, startProviderServer } from './server/http.js';
 import { CallLimits } from './server/limits.js';
@@ -67,12 +68,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     fangKey: options.credentials?.fangKey ?? `sbx-${randomBytes(8).toString('hex')}`,
     fangSecret: options.credentials?.fangSecret ?? randomBytes(16).toString('hex'),
   };
-  const closing = new AbortController();
+  const delays = new Delays();
   const state: SharedState = {
     faults: new FaultBook(),
     calls: new CallLog(),
     latencyMs: checkLatency(options.latencyMs ?? 0),
-    closing: closing.signal,
+    delays,
   };
   const limits = (provider: 'beike' | 'fang') =>
     new CallLimits(options.rateLimitPerSecond?.[provider], options.dailyQuota?.[provider]);
@@ -82,7 +83,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const servers: RunningServer[] = [];
   const closeAll = async () => {
-    closing.abort();
+    delays.close();
     await Promise.all(servers.map((s) => s.close()));
   };
   try {

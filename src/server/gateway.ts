@@ -1,17 +1,19 @@
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { ClientRegistry } from './clients.js';
+import type { CompressionObserver } from './compression.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import type { EventLoopLag } from './load-shedding.js';
 import { Admission, useAdmission } from './plugins/admission.js';
 import { useCanonicalPath } from './plugins/canonical-path.js';
 import { useClientAccess } from './plugins/client-access.js';
+import { useCompression } from './plugins/compression.js';
 import { useCorsPolicy } from './plugins/cors.js';
 import { useCostLimit } from './plugins/cost-limit.js';
+import { useGraphiQLPage } from './plugins/graphiql-page.js';
 import { useJsonBodiesOnly } from './plugins/json-only.js';
 import { useLoadShedding } from './plugins/load-shedding.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
@@ -37,7 +39,9 @@ export interface GatewayOptions {
   /** Operations plugins (request scope, readiness, metrics), composed in app.ts. */
   plugins?: Plugin[];
   /** Whole answers of queries (README, Performance); absent: no response cache. */
-  responseCache?: Omit<ResponseCacheOptions, 'mode' | 'store'>;
+  responseCache?: Omit<ResponseCacheOptions, 'mode' | 'store' | 'onCompressed'>;
+  /** Told of each answer compressed (metrics). */
+  onCompressed?: CompressionObserver;
   /** Event-loop lag, for load shedding (LOAD_SHED_LAG_MS); absent: never shed. */
   lag?: EventLoopLag;
 }
@@ -56,21 +60,24 @@ export function createGateway(options: GatewayOptions): Gateway {
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error({ err: args[0] }, 'graphql error'),
     },
-    graphiql: options.graphiql
-      ? {
-          title: mode === 'SANDBOX' ? 'listing-graph (SANDBOX: simulated data)' : 'listing-graph',
-          defaultQuery: EXAMPLE_QUERY,
-        }
-      : false,
-    // GraphiQL's scripts come inlined from the package, not from a CDN: it works offline, behind
-    // firewalls and in mainland China, where the default CDN is often unreachable.
-    renderGraphiQL,
+    // Served by useGraphiQLPage, built once; Yoga's own would render 9 MB on every request.
+    graphiql: false,
     context: (): GraphQLContext => ({ store, mode, partialErrors: [], notices: [] }),
     ...(security ? yogaLimits(security) : {}),
     // Yoga's own form and multipart parsers stay off: only JSON bodies execute (json-only.ts).
     multipart: false,
     plugins: [
       useCanonicalPath(GRAPHQL_ENDPOINT, OTHER_ROUTES),
+      // Before the guards, as Yoga's own GraphiQL was: the page is public, the API behind it is not.
+      ...(options.graphiql
+        ? [
+            useGraphiQLPage({
+              endpoint: GRAPHQL_ENDPOINT,
+              title: mode === 'SANDBOX' ? 'listing-graph (SANDBOX: simulated data)' : 'listing-graph',
+              defaultQuery: EXAMPLE_QUERY,
+            }),
+          ]
+        : []),
       ...(security ? guards(security, options) : []),
       useResponseExtensions(mode),
       // After the response extensions, so that a refused operation still says its mode.
@@ -78,8 +85,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...(options.plugins ?? []),
       // Last: a hit is answered only once every request-level check above has passed.
       ...(options.responseCache
-        ? [useResponseCache({ ...options.responseCache, mode, store, endpoint: GRAPHQL_ENDPOINT })]
+        ? [
+            useResponseCache({
+              ...options.responseCache,
+              mode,
+              store,
+              endpoint: GRAPHQL_ENDPOINT,
+              ...(options.onCompressed ? { onCompressed: options.onCompressed } : {}),
+            }),
+          ]
         : []),
+      // After the cache: a hit arrives already compressed, a miss is compressed here once.
+      useCompression(options.onCompressed),
     ],
   });
 }

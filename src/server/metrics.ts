@@ -113,6 +113,7 @@ export class Metrics {
   readonly #upstreamDuration: Histogram<'provider' | 'endpoint'>;
   readonly #upstreamRetries: Counter<'provider' | 'endpoint'>;
   readonly #cacheLookups: Counter<'cache' | 'result'>;
+  readonly #compressions: Counter<'encoding'>;
 
   constructor(sources: MetricsSources) {
     const registers = [this.registry];
@@ -172,6 +173,12 @@ export class Metrics {
         for (const { provider, endpoint, field, count } of sources.decodeDrift?.() ?? [])
           this.inc({ provider, endpoint, field }, count);
       },
+    });
+    this.#compressions = new Counter({
+      name: `${PREFIX}http_compressions_total`,
+      help: 'Answers compressed on the request path, by encoding (a response-cache hit reuses the bytes its entry kept)',
+      labelNames: ['encoding'],
+      registers,
     });
     new Gauge({
       name: `${PREFIX}upstream_circuit_state`,
@@ -239,6 +246,10 @@ export class Metrics {
 
   recordCacheResult(cache: string, source: CacheSource): void {
     this.#cacheLookups.inc({ cache, result: source });
+  }
+
+  countCompression(encoding: 'br' | 'gzip'): void {
+    this.#compressions.inc({ encoding });
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -1,33 +1,55 @@
 import type { Server, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 
 export interface DrainResult {
-  /** Requests still unanswered when the deadline passed; their connections were cut. */
+  /** Requests still unfinished when the deadline passed: answered 503 when nothing was sent yet, else cut. */
   abandoned: number;
 }
 
 /**
+ * Bytes that reached the kernel before the drain began (a request on an accepted connection, or a
+ * connection still in the listen backlog) are read within a couple of turns of the event loop,
+ * even on a busy machine. Until then a connection looks idle and closing it would cut that request.
+ */
+const SETTLE_MS = 250;
+/** After the deadline's 503s, how long their connections get to flush before they are destroyed. */
+const FLUSH_MS = 1_000;
+
+const SHUTTING_DOWN_BODY = JSON.stringify({
+  errors: [
+    {
+      message: 'The server is shutting down and could not finish this request; retry it.',
+      extensions: { code: 'SHUTTING_DOWN' },
+    },
+  ],
+});
+
+/**
  * Graceful stop of one HTTP server: `/ready` turns false first (a load balancer stops sending) and
  * every response from then on says `Connection: close`, so keep-alive clients reconnect elsewhere;
- * after an optional delay the listener closes, requests in flight are answered, and connections
- * still busy at the deadline are cut.
+ * after an optional delay the listener closes and idle connections with it, then every connection
+ * that carries a request, even one only partly received, is answered before it closes. At the
+ * deadline what is left gets a 503 with `Connection: close` when nothing of its answer was sent yet,
+ * and is cut only when its answer was already under way.
  */
 export class Drainer {
   readonly #server: Server;
   readonly #inFlight = new Set<ServerResponse>();
+  readonly #sockets = new Set<Socket>();
   #draining = false;
-  #idle: (() => void) | null = null;
 
   constructor(server: Server) {
     this.#server = server;
+    server.on('connection', (socket: Socket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
     server.on('request', (_req, res: ServerResponse) => {
       if (this.#draining) res.setHeader('connection', 'close');
       this.#inFlight.add(res);
       res.once('close', () => {
         this.#inFlight.delete(res);
-        if (this.#draining) {
-          this.#server.closeIdleConnections();
-          if (this.#inFlight.size === 0) this.#idle?.();
-        }
+        if (this.#draining) this.#server.closeIdleConnections();
       });
     });
   }
@@ -42,25 +64,66 @@ export class Drainer {
 
   /**
    * `delayMs`: how long to keep serving while not ready, so that load balancers notice before the
-   * listener closes. `deadlineMs`: how long in-flight requests may take after that.
+   * listener closes. `deadlineMs`: how long requests already received may take after that.
    */
   async drain({ delayMs, deadlineMs }: { delayMs: number; deadlineMs: number }): Promise<DrainResult> {
     this.#draining = true;
     for (const res of this.#inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    await sleep(Math.max(delayMs, SETTLE_MS));
+    // Resolves once every connection has closed. Since Node 19 this also closes idle connections:
+    // those whose parser has seen no byte of a next request.
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeIdleConnections();
-    if (this.#inFlight.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        this.#idle = resolve;
-        timer = setTimeout(resolve, deadlineMs);
-      });
-      clearTimeout(timer);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'deadline'>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs, 'deadline');
+    });
+    const outcome = await Promise.race([closed, deadline]);
+    clearTimeout(timer);
+    if (outcome !== 'deadline') return { abandoned: 0 };
+
+    const abandoned = this.#answerTheRest();
+    const flushed = await Promise.race([closed.then(() => true), sleep(FLUSH_MS).then(() => false)]);
+    if (!flushed) {
+      this.#server.closeAllConnections();
+      for (const socket of this.#sockets) socket.destroy();
+      await closed;
     }
-    const abandoned = this.#inFlight.size;
-    this.#server.closeAllConnections();
-    await closed;
     return { abandoned };
   }
+
+  /** At the deadline: a 503 for every request not yet answered, cut only what was already under way. */
+  #answerTheRest(): number {
+    let abandoned = 0;
+    const answering = new Set<Socket | null>();
+    for (const res of this.#inFlight) {
+      abandoned++;
+      answering.add(res.socket);
+      if (res.headersSent) {
+        res.socket?.destroy();
+        continue;
+      }
+      res.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(SHUTTING_DOWN_BODY),
+        connection: 'close',
+        'retry-after': '1',
+      });
+      res.end(SHUTTING_DOWN_BODY);
+    }
+    // Still open, no request handed over: its headers are still arriving.
+    for (const socket of this.#sockets) {
+      if (answering.has(socket) || socket.destroyed || socket.writableEnded) continue;
+      abandoned++;
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json; charset=utf-8\r\n` +
+          `content-length: ${Buffer.byteLength(SHUTTING_DOWN_BODY)}\r\nconnection: close\r\nretry-after: 1\r\n\r\n` +
+          SHUTTING_DOWN_BODY,
+      );
+    }
+    return abandoned;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

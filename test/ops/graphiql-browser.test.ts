@@ -72,7 +72,16 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
       }
     });
 
-    await page.goto(gw.url, { waitUntil: 'load' });
+    const refused: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+    });
+    const loaded = await page.goto(gw.url, { waitUntil: 'load' });
+    // The 9 MB page comes compressed, as the browser asked, under its Content-Security-Policy.
+    const headers = loaded?.headers() ?? {};
+    expect(headers['content-encoding']).toBe('br');
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(Number(headers['content-length'])).toBeLessThan(2.5 * 1024 * 1024);
     const editor = page.locator('.graphiql-query-editor');
     await expect.poll(() => editor.innerText(), { timeout: 20_000 }).toContain('BeijingTwoBedrooms');
 
@@ -104,5 +113,6 @@ describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.length).toBeGreaterThan(10_000);
     expect(offSite).toEqual([]);
+    expect(refused).toEqual([]);
   }, 60_000);
 });

@@ -26,8 +26,11 @@ describe('/health and /ready', () => {
   });
   afterAll(() => gw.close());
 
-  it('/health answers 200 while the process runs', async () => {
-    expect((await fetch(`${baseOf(gw)}/health`)).status).toBe(200);
+  it('/health answers 200 with a small JSON body while the process runs', async () => {
+    const response = await fetch(`${baseOf(gw)}/health`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ status: 'ok' });
   });
 
   it('/ready says which providers are reachable; open circuits make it degraded, never 503', async () => {
@@ -125,19 +128,23 @@ describe('closing the app', () => {
     await expect(fetch(`${baseOf(gw)}/health`)).rejects.toThrow();
   });
 
-  it('cuts what is still running at the deadline, and says so', async () => {
+  it('answers 503 with Connection: close what is still unanswered at the deadline, and says so', async () => {
     const logs = captureLogs('warn');
     const gw = await startGateway({ ...OPS_ENV }, { logger: logs.logger });
     const sandbox = gw.app.sandbox!;
     sandbox.faults.add({ provider: 'beike', fault: { kind: 'timeout' } });
     const stuck = post(gw.url, SLOW_SEARCH, { city: '110000', providers: ['BEIKE'] }).then(
-      (r) => r.status,
+      (r) => r,
       () => 'cut' as const,
     );
     await eventually(() => (sandbox.calls.count() > 0 ? true : undefined), 'the hung upstream call');
 
     await gw.app.close({ deadlineMs: 100 });
-    expect(await stuck).toBe('cut');
+    const answered = await stuck;
+    if (answered === 'cut') throw new Error('the request was cut without an answer');
+    expect(answered.status).toBe(503);
+    expect(answered.headers.get('connection')).toBe('close');
+    expect(answered.body.errors?.[0]?.extensions?.code).toBe('SHUTTING_DOWN');
     expect(logs.lines.find((l) => l.msg.startsWith('shutdown deadline passed'))).toMatchObject({
       level: 40,
       abandoned: 1,

@@ -230,7 +230,10 @@ describe('calls, latency, limits and controls', () => {
         (e: unknown) => e,
       )
       .catch((e: unknown) => e);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Both calls have arrived (a loaded machine may take more than a moment).
+    for (let waited = 0; other.calls.count() < 2 && waited < 5_000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(other.calls.count()).toBe(2);
     const started = Date.now();
     await other.close();

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Fault } from '../types.js';
 import { type Answer, JSON_TYPE, jsonAnswer, type ProviderApi } from './answer.js';
 import type { CallLog } from './calls.js';
+import type { Delays } from './delays.js';
 import { type FaultBook, trimSlash } from './faults.js';
 import { mangleJson } from './wrong-types.js';
 
@@ -16,8 +17,8 @@ export interface SharedState {
   faults: FaultBook;
   calls: CallLog;
   latencyMs: number;
-  /** Aborted by close(): pending delays and trickles stop at once. */
-  closing: AbortSignal;
+  /** Ended by close(): pending delays and trickles stop at once. */
+  delays: Delays;
 }
 
 export interface RunningServer {
@@ -82,10 +83,10 @@ async function handleCall(
     req.socket.destroy();
     return;
   }
-  if (!(await sleep(state.latencyMs, state.closing))) return;
-  if (fault?.kind === 'delay' && !(await sleep(fault.ms, state.closing))) return;
+  if (!(await state.delays.sleep(state.latencyMs))) return;
+  if (fault?.kind === 'delay' && !(await state.delays.sleep(fault.ms))) return;
   if (fault?.kind === 'slowBody') {
-    await trickle(res, api.answer(path, query), fault.chunkDelayMs, state.closing);
+    await trickle(res, api.answer(path, query), fault.chunkDelayMs, state.delays);
     return;
   }
   if (fault?.kind === 'hugeBody') {
@@ -140,17 +141,12 @@ function send(res: ServerResponse, answer: Answer): void {
 }
 
 /** Headers at once, then the real body a few bytes at a time, until done or the client leaves. */
-async function trickle(
-  res: ServerResponse,
-  answer: Answer,
-  delayMs: number,
-  closing: AbortSignal,
-): Promise<void> {
+async function trickle(res: ServerResponse, answer: Answer, delayMs: number, delays: Delays): Promise<void> {
   const body = Buffer.from(answer.body);
   res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': body.length });
   res.flushHeaders();
   for (let offset = 0; offset < body.length; offset += SLOW_CHUNK_BYTES) {
-    if (res.destroyed || !(await sleep(delayMs, closing)) || res.destroyed) return;
+    if (res.destroyed || !(await delays.sleep(delayMs)) || res.destroyed) return;
     res.write(body.subarray(offset, offset + SLOW_CHUNK_BYTES));
   }
   res.end();
@@ -188,22 +184,6 @@ function drainOrClose(res: ServerResponse): Promise<void> {
     };
     res.on('drain', done);
     res.on('close', done);
-  });
-}
-
-/** false when the sandbox closed meanwhile. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  if (ms <= 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (value: boolean) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      resolve(value);
-    };
-    const onAbort = () => done(false);
-    const timer = setTimeout(() => done(true), ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -52,10 +52,33 @@ export function readiness(sources: ReadinessSources): Readiness {
   return { ready, status, draining, providers, ...(drift ? { decodeDrift: drift } : {}) };
 }
 
+/** What `/health` says: the process answers. Readiness, which depends on more, is `/ready`. */
+export const LIVENESS_BODY = JSON.stringify({ status: 'ok' });
+
+/**
+ * `GET /health`, the liveness probe: 200 with a small JSON body whenever the process answers.
+ * Yoga's own health check answers it with an empty body; this gives the answer a body a person or
+ * a probe can read, and keeps it out of caches.
+ */
+export function useLiveness(): Plugin {
+  return {
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      // A substring test first: no URL is parsed on the path of every other answer.
+      if (response.status !== 200 || !request.url.includes('/health')) return;
+      if (new URL(request.url).pathname !== '/health') return;
+      setResponse(
+        new fetchAPI.Response(LIVENESS_BODY, {
+          status: 200,
+          headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+        }),
+      );
+    },
+  };
+}
+
 /**
  * `GET /ready`: 200, or 503 while draining, with the Readiness as JSON; in production only
- * `{ ready, status }` unless the configured token is presented. (`/health`, the liveness probe,
- * is Yoga's own: 200 whenever the process answers.)
+ * `{ ready, status }` unless the configured token is presented.
  */
 export function useReadiness(sources: ReadinessSources): Plugin {
   const token = sources.token ? Buffer.from(sources.token) : null;

@@ -4,6 +4,14 @@ import { LRUCache } from 'lru-cache';
 import type { GraphQLContext, Mode } from '../../schema/context.js';
 import type { Cached } from '../../store/cached-fetcher.js';
 import type { ListingStore } from '../../store/listing-store.js';
+import {
+  COMPRESS_MIN_BYTES,
+  type CompressionObserver,
+  compressSync,
+  type Encoding,
+  negotiate,
+  varyOnEncoding,
+} from '../compression.js';
 
 export interface ResponseCacheOptions {
   /** The longest an answer is kept; 0 turns the cache off. */
@@ -19,12 +27,15 @@ export interface ResponseCacheOptions {
   /** Default `/graphql`. */
   endpoint?: string;
   now?: () => number;
+  onCompressed?: CompressionObserver;
 }
 
 interface Entry {
   body: Uint8Array<ArrayBuffer>;
   contentType: string;
   expiresAt: number;
+  /** The body compressed, per encoding, made at most once: the first request that asked for it. */
+  encoded: Partial<Record<Encoding, Uint8Array<ArrayBuffer>>>;
 }
 
 /** A request that missed: what it learns while it runs decides whether its answer is kept. */
@@ -93,12 +104,12 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
       }
       const key = `${options.mode}\n${request.headers.get('accept') ?? ''}\n${text}`;
       const hit = fresh(key);
-      if (hit) return endResponse(answer(fetchAPI, hit));
+      if (hit) return endResponse(answer(fetchAPI, hit, request, options.onCompressed));
 
       const leader = running.get(key);
       if (leader) {
         const shared = await within(leader, FOLLOW_TIMEOUT_MS);
-        if (shared) return endResponse(answer(fetchAPI, shared));
+        if (shared) return endResponse(answer(fetchAPI, shared, request, options.onCompressed));
       }
       const state: Pending = { key, freshUntil: now() + options.ttlMs, cacheable: true, ready: false };
       if (!leader) {
@@ -142,17 +153,18 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
       };
     },
 
-    async onResponse({ request, response }) {
+    async onResponse({ request, response, setResponse, fetchAPI }) {
       const state = pending.get(request);
       if (!state) return;
       pending.delete(request);
       let entry: Entry | null = null;
       const contentType = response.headers.get('content-type');
       if (state.ready && response.status === 200 && contentType && state.freshUntil > now()) {
-        // Cloned so the client still gets the body; this is paid on misses only.
-        const body = new Uint8Array(await response.clone().arrayBuffer());
-        entry = { body, contentType, expiresAt: state.freshUntil };
+        const body = new Uint8Array(await response.arrayBuffer());
+        entry = { body, contentType, expiresAt: state.freshUntil, encoded: {} };
         entries.set(state.key, entry);
+        // The client gets the kept bytes, compressed the way later hits will reuse.
+        setResponse(answer(fetchAPI, entry, request, options.onCompressed, response.headers));
       }
       state.settle?.(entry);
     },
@@ -161,8 +173,32 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
 
 type FetchAPI = Parameters<NonNullable<Plugin['onRequest']>>[0]['fetchAPI'];
 
-function answer(fetchAPI: FetchAPI, entry: Entry): Response {
-  return new fetchAPI.Response(entry.body, { status: 200, headers: { 'content-type': entry.contentType } });
+/** The kept answer, compressed as the request accepts (once per entry and encoding). */
+function answer(
+  fetchAPI: FetchAPI,
+  entry: Entry,
+  request: Request,
+  onCompressed?: CompressionObserver,
+  base?: Headers,
+): Response {
+  const headers = new fetchAPI.Headers(base);
+  headers.set('content-type', entry.contentType);
+  headers.set('vary', varyOnEncoding(headers.get('vary')));
+  let body = entry.body;
+  const encoding =
+    body.byteLength >= COMPRESS_MIN_BYTES ? negotiate(request.headers.get('accept-encoding')) : null;
+  if (encoding) {
+    let encoded = entry.encoded[encoding];
+    if (!encoded) {
+      encoded = compressSync(body, encoding);
+      entry.encoded[encoding] = encoded;
+      onCompressed?.(encoding);
+    }
+    body = encoded;
+    headers.set('content-encoding', encoding);
+  }
+  headers.set('content-length', String(body.byteLength));
+  return new fetchAPI.Response(body, { status: 200, headers });
 }
 
 /** The body was consumed: Yoga reads the same bytes from a copy of the request. */

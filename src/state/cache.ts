@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { RedisConnection } from './redis-connection.js';
+
+export interface CacheEntry<V> {
+  value: V;
+  /** Epoch ms at which the value was fetched: the caller judges fresh or stale from it. */
+  storedAt: number;
+}
+
+/**
+ * Provider data and whole answers, kept for `ttlMs` and then for `staleIfErrorMs` more (served
+ * only when a fresh fetch fails). Entries leave by TTL alone: nothing ever lists keys.
+ */
+export interface SharedCache<V> {
+  readonly ttlMs: number;
+  get(key: string): Promise<CacheEntry<V> | undefined>;
+  set(key: string, value: V, storedAt?: number): Promise<void>;
+}
+
+export interface SharedCacheOptions {
+  /** A bounded name: "detail", "search", "response"... */
+  name: string;
+  ttlMs: number;
+  staleIfErrorMs: number;
+  /** Entries kept in this process (the whole cache in memory mode, the front tier with Redis). */
+  maxEntries: number;
+  now?: () => number;
+}
+
+export function isFresh(entry: CacheEntry<unknown>, ttlMs: number, now = Date.now()): boolean {
+  return now - entry.storedAt < ttlMs;
+}
+
+/** One process: an LRU that keeps each entry through its stale window. */
+export class MemoryCache<V extends {}> implements SharedCache<V> {
+  readonly ttlMs: number;
+  readonly #lru: LRUCache<string, CacheEntry<V>>;
+  readonly #keepMs: number;
+  readonly #now: () => number;
+
+  constructor(options: SharedCacheOptions) {
+    this.ttlMs = options.ttlMs;
+    this.#keepMs = options.ttlMs + options.staleIfErrorMs;
+    this.#now = options.now ?? Date.now;
+    this.#lru = new LRUCache({
+      max: options.maxEntries,
+      ttl: Math.max(1, this.#keepMs),
+      perf: { now: this.#now },
+    });
+  }
+
+  async get(key: string): Promise<CacheEntry<V> | undefined> {
+    return this.#lru.get(key);
+  }
+
+  async set(key: string, value: V, storedAt = this.#now()): Promise<void> {
+    const left = storedAt + this.#keepMs - this.#now();
+    if (left > 0) this.#lru.set(key, { value, storedAt }, { ttl: left });
+  }
+}
+
+/**
+ * Several replicas: a small LRU in this process in front of Redis. A fresh front entry answers
+ * alone; otherwise Redis is asked for a fresher copy another replica may have stored. Redis keys
+ * expire at TTL + stale window (PX). When Redis cannot answer, a get is a miss of that tier and
+ * a set stays local: the gateway keeps answering from the provider.
+ */
+export class RedisCache<V extends {}> implements SharedCache<V> {
+  readonly ttlMs: number;
+  readonly #redis: RedisConnection;
+  readonly #front: MemoryCache<V>;
+  readonly #keepMs: number;
+  readonly #prefix: string;
+  readonly #now: () => number;
+
+  constructor(redis: RedisConnection, options: SharedCacheOptions) {
+    this.ttlMs = options.ttlMs;
+    this.#redis = redis;
+    this.#front = new MemoryCache(options);
+    this.#keepMs = options.ttlMs + options.staleIfErrorMs;
+    this.#prefix = redis.key('cache', options.name, '');
+    this.#now = options.now ?? Date.now;
+  }
+
+  async get(key: string): Promise<CacheEntry<V> | undefined> {
+    const front = await this.#front.get(key);
+    if (front && isFresh(front, this.ttlMs, this.#now())) return front;
+    const result = await this.#redis.attempt('cache', (client) => client.get(this.#key(key)));
+    if (!result.ok || result.value === null) return front;
+    const shared = parse<V>(result.value);
+    if (!shared || (front && front.storedAt >= shared.storedAt)) return front;
+    await this.#front.set(key, shared.value, shared.storedAt);
+    return shared;
+  }
+
+  async set(key: string, value: V, storedAt = this.#now()): Promise<void> {
+    await this.#front.set(key, value, storedAt);
+    const left = Math.ceil(storedAt + this.#keepMs - this.#now());
+    if (left <= 0) return;
+    const text = JSON.stringify({ v: value, t: storedAt });
+    await this.#redis.attempt('cache', (client) => client.set(this.#key(key), text, 'PX', left));
+  }
+
+  /** Long keys (search plans) are hashed: Redis keys stay short and of bounded size. */
+  #key(key: string): string {
+    return this.#prefix + (key.length <= 200 ? key : createHash('sha256').update(key).digest('base64url'));
+  }
+}
+
+function parse<V>(text: string): CacheEntry<V> | undefined {
+  try {
+    const data = JSON.parse(text) as { v?: V; t?: unknown };
+    return data.v !== undefined && typeof data.t === 'number'
+      ? { value: data.v, storedAt: data.t }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
