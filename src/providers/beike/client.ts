@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Community, Listing, SearchQuery } from '../../domain/listing.js';
 import { UpstreamError } from '../../http/errors.js';
+import type { Judge } from '../../http/transport.js';
 import { hasMoreAfter, ProviderBase, type ProviderBaseOptions } from '../base.js';
 import { type DecodeReport, looseBoolean, looseInt } from '../decode.js';
 import type {
@@ -51,18 +52,11 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
     // Past the reach a call would be paid for and answer nothing.
     if (page * BEIKE_PAGE_SIZE >= BEIKE_REACHABLE_RESULTS)
       return { listings: [], total: null, hasMore: false };
-    const raw = await this.transport.request(
-      {
-        endpoint: 'search',
-        path: RESALE_LIST_PATH,
-        query: this.withToken({
-          cityId: query.cityId,
-          condition: resaleCondition(query),
-          offset: String(page * BEIKE_PAGE_SIZE),
-        }),
-      },
-      judgeResaleList,
-    );
+    const raw = await this.listPage('search', RESALE_LIST_PATH, judgeResaleList, {
+      cityId: query.cityId,
+      condition: resaleCondition(query),
+      offset: String(page * BEIKE_PAGE_SIZE),
+    });
     const now = this.now();
     return this.decoding('search', undefined, (report) => {
       const listings: Listing[] = [];
@@ -110,18 +104,11 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
   }
 
   async searchCommunities(query: CommunityQuery, page: number): Promise<CommunityPage> {
-    const raw = await this.transport.request(
-      {
-        endpoint: 'communities',
-        path: COMMUNITY_LIST_PATH,
-        query: this.withToken({
-          cityId: query.cityId,
-          condition: communityCondition(query.keyword),
-          limitOffset: String(page * BEIKE_PAGE_SIZE),
-        }),
-      },
-      judgeCommunityList,
-    );
+    const raw = await this.listPage('communities', COMMUNITY_LIST_PATH, judgeCommunityList, {
+      cityId: query.cityId,
+      condition: communityCondition(query.keyword),
+      limitOffset: String(page * BEIKE_PAGE_SIZE),
+    });
     const now = this.now();
     return this.decoding('communities', undefined, (report) => {
       const communities: Community[] = [];
@@ -131,6 +118,16 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
       }
       return { communities, ...this.paging(raw, page, report, 'has_more_data', 'total_count') };
     });
+  }
+
+  /** One page of a list endpoint; the two lists page alike but name their offset differently. */
+  private listPage(
+    endpoint: string,
+    path: string,
+    judge: Judge<RawPage>,
+    params: Record<string, string>,
+  ): Promise<RawPage> {
+    return this.transport.request({ endpoint, path, query: this.withToken(params) }, judge);
   }
 
   private withToken(params: Record<string, string>): Record<string, string> {

@@ -115,31 +115,23 @@ export const judgeDetail: Judge<unknown> = (response) =>
 
 const EMPTY_PAGE: RawPage = { items: [], hasMore: false, total: 0 };
 
-export const judgeResaleList: Judge<RawPage> = (response) =>
-  judge(
-    response,
-    'search',
-    (data) => {
-      const answer = appAnswerSchema.safeParse(data);
-      if (!answer.success) return { ok: false, reason: 'unexpected app answer' };
-      if (answer.data.errno !== 0) return { ok: false, reason: `app errno ${answer.data.errno}` };
-      const { list, hasMore, total } = answer.data;
-      return { ok: true, value: { items: list, hasMore, total } };
-    },
-    EMPTY_PAGE,
-  );
+/** A list endpoint's judge: its page decoded from `data`; "not found" is an empty page. */
+const listJudge =
+  (endpoint: string, decodePage: (data: unknown) => DataVerdict<RawPage>): Judge<RawPage> =>
+  (response) =>
+    judge(response, endpoint, decodePage, EMPTY_PAGE);
 
-export const judgeCommunityList: Judge<RawPage> = (response) =>
-  judge(
-    response,
-    'communities',
-    (data) => {
-      const page = communityPageSchema.safeParse(data);
-      if (!page.success) return { ok: false, reason: 'unexpected community page' };
-      return {
-        ok: true,
-        value: { items: page.data.list, hasMore: page.data.has_more_data, total: page.data.total_count },
-      };
-    },
-    EMPTY_PAGE,
-  );
+export const judgeResaleList = listJudge('search', (data) => {
+  const answer = appAnswerSchema.safeParse(data);
+  if (!answer.success) return { ok: false, reason: 'unexpected app answer' };
+  if (answer.data.errno !== 0) return { ok: false, reason: `app errno ${answer.data.errno}` };
+  const { list, hasMore, total } = answer.data;
+  return { ok: true, value: { items: list, hasMore, total } };
+});
+
+export const judgeCommunityList = listJudge('communities', (data) => {
+  const page = communityPageSchema.safeParse(data);
+  if (!page.success) return { ok: false, reason: 'unexpected community page' };
+  const { list, has_more_data, total_count } = page.data;
+  return { ok: true, value: { items: list, hasMore: has_more_data, total: total_count } };
+});
