@@ -89,6 +89,30 @@ try {
   await Promise.all(children.map((c) => c.stop()));
 }
 
+/** What the scenarios share: the running systems and the warm answers they serve. */
+interface Bench {
+  sandbox: Child;
+  gateway: Child;
+  gatewayUrl: string;
+  systems: readonly { name: string; child: Child; url: string }[];
+  ref: ListingRef;
+  search: Answer;
+  listing: Answer;
+  searchWire: Wire;
+  listingWire: Wire;
+  graphiql: GraphiqlSizes;
+  /** Upstream calls the sandbox has answered so far. */
+  calls(): Promise<number>;
+}
+
+/** One scenario's rows of the table and the yardsticks it is held to. */
+interface Outcome {
+  rows: Row[];
+  yardsticks: Yardstick[];
+}
+
+type GraphiqlSizes = Record<'identity' | 'gzip' | 'br', number>;
+
 async function main(): Promise<void> {
   const scale = Math.max(1, Math.ceil(settings.listings / LISTINGS_PER_SCALE));
   log(`sandbox: scale ${scale}, ${settings.latencyMs} ms per upstream answer`);
@@ -105,13 +129,33 @@ async function main(): Promise<void> {
   }
 
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
+  const bench = await startSystems(sandbox, upstream, profileDir);
+  const outcomes: Outcome[] = [
+    await warmScenario(bench, 'warm search', searchBody(settings.searchCity)),
+    await warmScenario(bench, 'warm listing', listingBody(bench.ref)),
+    graphiqlPage(bench.graphiql),
+  ];
+  const cold = await coldSearch(bench);
+  outcomes.push(cold.outcome, await thunderingHerd(bench, cold.oneQueryCalls));
+  const memory =
+    settings.listings > 0 ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl) : null;
+  if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick] });
+  outcomes.push(await burstScenario(upstream));
+  if (profileDir) await printProfile(bench.gateway, profileDir);
+  writeResult(bench, outcomes, memory?.checkpoints ?? []);
+}
+
+/** The gateway on the sandbox, and the two yardsticks serving the gateway's own warm answers. */
+async function startSystems(
+  sandbox: Child,
+  upstream: SandboxReady,
+  profileDir: string | null,
+): Promise<Bench> {
   const { child: gateway, ready: gatewayUrl } = await start<string>('gateway', {
     env: gatewayEnv(upstream),
     // --expose-gc only lets the memory scenario measure the live heap; it changes nothing else.
     execArgv: ['--expose-gc', ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
   });
-
-  const calls = () => sandbox.call<number>('calls');
 
   // The warm answers: fetched once through the gateway; the yardsticks serve the very same bytes.
   const search = await graphql(gatewayUrl, searchBody(settings.searchCity));
@@ -141,79 +185,103 @@ async function main(): Promise<void> {
     listing: (listing.json.data as { listing: unknown }).listing,
   });
 
-  const systems = [
-    { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
-    { name: 'plain yoga', child: plain, url: plainUrl },
-    { name: 'gateway', child: gateway, url: gatewayUrl },
-  ] as const;
+  return {
+    sandbox,
+    gateway,
+    gatewayUrl,
+    systems: [
+      { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
+      { name: 'plain yoga', child: plain, url: plainUrl },
+      { name: 'gateway', child: gateway, url: gatewayUrl },
+    ],
+    ref,
+    search,
+    listing,
+    searchWire,
+    listingWire,
+    graphiql,
+    calls: () => sandbox.call<number>('calls'),
+  };
+}
 
-  const rows: Row[] = [];
-  const yardsticks: Yardstick[] = [];
-
-  for (const [scenario, body] of [
-    ['warm search', searchBody(settings.searchCity)],
-    ['warm listing', listingBody(ref)],
-  ] as const) {
-    log(
-      `${scenario}: ${settings.rounds} rounds × ${settings.seconds} s × 3 systems, ${settings.connections} connections`,
-    );
-    for (const system of systems)
-      await load({ url: system.url, connections: settings.connections, seconds: 1, body });
-    const runs = new Map<string, { figures: LoadFigures; peak: number; calls: number }[]>();
-    for (let round = 0; round < settings.rounds; round++) {
-      for (const system of systems) {
-        await system.child.call('peak');
-        const before = await calls();
-        const figures = await load({
-          url: system.url,
-          connections: settings.connections,
-          seconds: settings.seconds,
-          body,
-        });
-        const peak = await system.child.call<number>('peak');
-        const spent = (await calls()) - before;
-        runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
-      }
-    }
-    const ceilingRuns = runs.get(systems[0].name)!;
+/** The same request against the ceiling, plain yoga and the gateway, round after round. */
+async function warmScenario(bench: Bench, scenario: string, body: string): Promise<Outcome> {
+  const { systems } = bench;
+  log(
+    `${scenario}: ${settings.rounds} rounds × ${settings.seconds} s × 3 systems, ${settings.connections} connections`,
+  );
+  for (const system of systems)
+    await load({ url: system.url, connections: settings.connections, seconds: 1, body });
+  const runs = new Map<string, { figures: LoadFigures; peak: number; calls: number }[]>();
+  for (let round = 0; round < settings.rounds; round++) {
     for (const system of systems) {
-      const own = runs.get(system.name)!;
-      rows.push({
-        scenario,
-        system: system.name,
-        requestsPerSecond: median(own.map((r) => r.figures.requestsPerSecond)),
-        p50Ms: median(own.map((r) => r.figures.p50Ms)),
-        p99Ms: median(own.map((r) => r.figures.p99Ms)),
-        upstreamCallsPerQuery:
-          system.child === gateway
-            ? sum(own.map((r) => r.calls)) / sum(own.map((r) => r.figures.requests))
-            : null,
-        peakRssMb: mb(Math.max(...own.map((r) => r.peak))),
-        // Each round's ratio pairs runs made seconds apart: the machine's mood cancels out.
-        vsCeiling: median(
-          own.map((r, i) => r.figures.requestsPerSecond / ceilingRuns[i]!.figures.requestsPerSecond),
-        ),
-        failures: sum(own.map((r) => r.figures.failures)),
+      await system.child.call('peak');
+      const before = await bench.calls();
+      const figures = await load({
+        url: system.url,
+        connections: settings.connections,
+        seconds: settings.seconds,
+        body,
       });
-    }
-    const gatewayRow = rows[rows.length - 1]!;
-    if (scenario === 'warm search') {
-      yardsticks.push({
-        scenario,
-        target: '≥ 0.5× the ceiling (req/s)',
-        result: `${gatewayRow.vsCeiling!.toFixed(2)}×`,
-        met: gatewayRow.vsCeiling! >= 0.5,
-      });
+      const peak = await system.child.call<number>('peak');
+      const spent = (await bench.calls()) - before;
+      runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
     }
   }
-
-  yardsticks.push({
-    scenario: 'GraphiQL page',
-    target: `transfer < ${(GRAPHIQL_MAX_BYTES / 2 ** 20).toFixed(1)} MB compressed`,
-    result: `${(graphiql.br / 2 ** 20).toFixed(2)} MB br, ${(graphiql.gzip / 2 ** 20).toFixed(2)} MB gzip (${(graphiql.identity / 2 ** 20).toFixed(2)} MB raw)`,
-    met: graphiql.br < GRAPHIQL_MAX_BYTES && graphiql.gzip < GRAPHIQL_MAX_BYTES,
+  const ceilingRuns = runs.get(systems[0]!.name)!;
+  const rows = systems.map((system): Row => {
+    const own = runs.get(system.name)!;
+    return {
+      scenario,
+      system: system.name,
+      requestsPerSecond: median(own.map((r) => r.figures.requestsPerSecond)),
+      p50Ms: median(own.map((r) => r.figures.p50Ms)),
+      p99Ms: median(own.map((r) => r.figures.p99Ms)),
+      upstreamCallsPerQuery:
+        system.child === bench.gateway
+          ? sum(own.map((r) => r.calls)) / sum(own.map((r) => r.figures.requests))
+          : null,
+      peakRssMb: mb(Math.max(...own.map((r) => r.peak))),
+      // Each round's ratio pairs runs made seconds apart: the machine's mood cancels out.
+      vsCeiling: median(
+        own.map((r, i) => r.figures.requestsPerSecond / ceilingRuns[i]!.figures.requestsPerSecond),
+      ),
+      failures: sum(own.map((r) => r.figures.failures)),
+    };
   });
+  const gatewayRow = rows[rows.length - 1]!;
+  const yardsticks: Yardstick[] =
+    scenario === 'warm search'
+      ? [
+          {
+            scenario,
+            target: '≥ 0.5× the ceiling (req/s)',
+            result: `${gatewayRow.vsCeiling!.toFixed(2)}×`,
+            met: gatewayRow.vsCeiling! >= 0.5,
+          },
+        ]
+      : [];
+  return { rows, yardsticks };
+}
 
+/** The GraphiQL page's transfer size, compressed. */
+function graphiqlPage(graphiql: GraphiqlSizes): Outcome {
+  return {
+    rows: [],
+    yardsticks: [
+      {
+        scenario: 'GraphiQL page',
+        target: `transfer < ${(GRAPHIQL_MAX_BYTES / 2 ** 20).toFixed(1)} MB compressed`,
+        result: `${(graphiql.br / 2 ** 20).toFixed(2)} MB br, ${(graphiql.gzip / 2 ** 20).toFixed(2)} MB gzip (${(graphiql.identity / 2 ** 20).toFixed(2)} MB raw)`,
+        met: graphiql.br < GRAPHIQL_MAX_BYTES && graphiql.gzip < GRAPHIQL_MAX_BYTES,
+      },
+    ],
+  };
+}
+
+/** One search at a time on emptied caches: latency against the upstream's, and calls per query. */
+async function coldSearch(bench: Bench): Promise<{ outcome: Outcome; oneQueryCalls: number }> {
+  const { sandbox, gateway, gatewayUrl } = bench;
   log(`cold search with details: ${settings.coldSamples} samples, caches emptied before each`);
   // The warm scenarios never reach the provider code (the response cache answers): warm it up as
   // a server that has been running would be, without the simulated latency, before measuring.
@@ -228,17 +296,17 @@ async function main(): Promise<void> {
   await gateway.call('peak');
   for (let i = 0; i < settings.coldSamples; i++) {
     await gateway.call('clear');
-    const before = await calls();
+    const before = await bench.calls();
     const t0 = performance.now();
     const answer = await graphql(gatewayUrl, searchBody(settings.searchCity));
     coldLatencies.push(performance.now() - t0);
-    coldCalls.push((await calls()) - before);
+    coldCalls.push((await bench.calls()) - before);
     const count = (answer.json.data as { search: { edges: unknown[] } }).search.edges.length;
     if (count !== 20) throw new Error(`a cold search returned ${count} listings`);
   }
   const coldP50 = percentile(coldLatencies, 50);
   const oneQueryCalls = median(coldCalls);
-  rows.push({
+  const row: Row = {
     scenario: 'cold search',
     system: 'gateway',
     requestsPerSecond: null,
@@ -248,8 +316,8 @@ async function main(): Promise<void> {
     peakRssMb: mb(await gateway.call<number>('peak')),
     vsCeiling: null,
     failures: 0,
-  });
-  yardsticks.push({
+  };
+  const yardstick: Yardstick = {
     scenario: 'cold search',
     target: `p50 ≤ 2.2× upstream latency (${(2.2 * settings.latencyMs).toFixed(0)} ms)`,
     result:
@@ -257,20 +325,25 @@ async function main(): Promise<void> {
         ? `${(coldP50 / settings.latencyMs).toFixed(2)}× (${coldP50.toFixed(1)} ms)`
         : `${coldP50.toFixed(1)} ms`,
     met: coldP50 <= 2.2 * settings.latencyMs,
-  });
+  };
+  return { outcome: { rows: [row], yardsticks: [yardstick] }, oneQueryCalls };
+}
 
+/** Identical cold queries all at once cost the upstream what one query costs. */
+async function thunderingHerd(bench: Bench, oneQueryCalls: number): Promise<Outcome> {
+  const { gateway, gatewayUrl } = bench;
   log(`thundering herd: ${settings.herd} identical cold queries at once`);
   await gateway.call('clear');
   await gateway.call('peak');
-  const herdBefore = await calls();
+  const herdBefore = await bench.calls();
   const herd = await load({
     url: gatewayUrl,
     connections: settings.herd,
     amount: settings.herd,
     body: searchBody(settings.searchCity),
   });
-  const herdCalls = (await calls()) - herdBefore;
-  rows.push({
+  const herdCalls = (await bench.calls()) - herdBefore;
+  const row: Row = {
     scenario: 'thundering herd',
     system: 'gateway',
     requestsPerSecond: null,
@@ -280,36 +353,32 @@ async function main(): Promise<void> {
     peakRssMb: mb(await gateway.call<number>('peak')),
     vsCeiling: null,
     failures: herd.failures,
-  });
-  yardsticks.push({
+  };
+  const yardstick: Yardstick = {
     scenario: 'thundering herd',
     target: `upstream calls = one query's (${oneQueryCalls})`,
     result: `${herdCalls} calls for ${settings.herd} queries`,
     met: herdCalls === oneQueryCalls && herd.failures === 0,
-  });
+  };
+  return { rows: [row], yardsticks: [yardstick] };
+}
 
-  const memory = settings.listings > 0 ? await memoryScenario(sandbox, gateway, gatewayUrl) : null;
-  if (memory) {
-    rows.push(memory.row);
-    yardsticks.push(memory.yardstick);
+/** Stops the gateway so that it writes its profile, and prints where its time went. */
+async function printProfile(gateway: Child, profileDir: string): Promise<void> {
+  await gateway.stop();
+  // The largest profile is the main thread's (tsx's loader thread writes one too).
+  const file = readdirSync(profileDir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
+  if (file) {
+    log(`gateway CPU profile: ${join(profileDir, file)}`);
+    process.stderr.write(`${summariseProfile(join(profileDir, file), 25)}\n`);
   }
+}
 
-  const burstResult = await burstScenario(upstream);
-  rows.push(...burstResult.rows);
-  yardsticks.push(...burstResult.yardsticks);
-
-  if (profileDir) {
-    await gateway.stop();
-    // The largest profile is the main thread's (tsx's loader thread writes one too).
-    const file = readdirSync(profileDir)
-      .filter((f) => f.endsWith('.cpuprofile'))
-      .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
-    if (file) {
-      log(`gateway CPU profile: ${join(profileDir, file)}`);
-      process.stderr.write(`${summariseProfile(join(profileDir, file), 25)}\n`);
-    }
-  }
-
+/** The results file (BENCH_OUT) and the table on stdout. */
+function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint[]): void {
+  const { search, listing, searchWire, listingWire, graphiql } = bench;
   const result: BenchResult = {
     date: new Date().toISOString(),
     machine: {
@@ -331,9 +400,9 @@ async function main(): Promise<void> {
       graphiqlBrBytes: graphiql.br,
       durationSeconds: Math.round((performance.now() - started) / 1000),
     },
-    rows,
-    yardsticks,
-    memory: memory?.checkpoints ?? [],
+    rows: outcomes.flatMap((o) => o.rows),
+    yardsticks: outcomes.flatMap((o) => o.yardsticks),
+    memory,
     notes: [
       'Each system runs in its own process; autocannon runs in a third, and the sandbox (the upstream) in a fourth, all on this machine. Ratios pair runs made seconds apart (median of the rounds).',
       'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
@@ -544,13 +613,19 @@ function canned(answer: Wire): { body: string; contentEncoding?: string } {
   };
 }
 
-async function graphiqlSizes(url: string): Promise<Record<'identity' | 'gzip' | 'br', number>> {
+async function graphiqlSizes(url: string): Promise<GraphiqlSizes> {
   const size = async (encoding: string) =>
     (await exchange(url, 'GET', { accept: 'text/html', 'accept-encoding': encoding })).bytes.length;
   return { identity: await size('identity'), gzip: await size('gzip'), br: await size('br') };
 }
 
-async function graphql(url: string, body: string) {
+interface Answer {
+  text: string;
+  json: { data?: unknown; errors?: unknown[] };
+  contentType: string;
+}
+
+async function graphql(url: string, body: string): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
