@@ -15,12 +15,15 @@ import { useMetrics } from './server/plugins/metrics.js';
 import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
 import { recordCacheResult, recordUpstreamEvent, requestLogFields } from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
+import { HistoryStore } from './store/history/index.js';
 
 export interface App {
   /** e.g. http://127.0.0.1:4000/graphql */
   url: string;
   gateway: Gateway;
   store: ListingStore;
+  /** The listing history (observations, price histories, market figures); null when HISTORY_ENABLED is off. */
+  history: HistoryStore | null;
   providers: ReadonlyMap<ProviderName, ListingProvider>;
   /** The embedded simulated providers, in sandbox mode. */
   sandbox: Sandbox | null;
@@ -76,11 +79,29 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const metrics = config.metrics.enabled
     ? new Metrics({ providers: () => providers, cacheSizes: () => store.sizes })
     : null;
-  const providers = createProviders(config, endpoints, logger, (event) => {
+  const history = config.history.enabled
+    ? await HistoryStore.open({
+        databaseUrl: config.history.databaseUrl,
+        dataDir: config.history.dataDir,
+        retentionDays: config.history.retentionDays,
+        queue: { capacity: config.history.queueCapacity },
+        logger,
+        registry: metrics?.registry,
+        // In sandbox mode history follows the simulated clock, so it can be checked against the world.
+        ...(sandbox ? { now: () => sandbox.world.now() } : {}),
+      }).catch(async (error: unknown) => {
+        await sandbox?.close();
+        throw error;
+      })
+    : null;
+  const upstream = createProviders(config, endpoints, logger, (event) => {
     recordUpstreamEvent(event);
     metrics?.recordUpstreamEvent(event);
     options.onUpstreamEvent?.(event);
   });
+  const providers: ReadonlyMap<ProviderName, ListingProvider> = history
+    ? new Map([...upstream].map(([name, provider]) => [name, history.observe(provider)]))
+    : upstream;
   const store = new ListingStore(providers, config.cache, (cache, source) => {
     recordCacheResult(cache, source);
     metrics?.recordCacheResult(cache, source);
@@ -90,6 +111,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const drainer = new Drainer(server);
   const gateway = createGateway({
     store,
+    history,
     mode,
     logger,
     graphiql: config.security.graphiql,
@@ -116,6 +138,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     url: `http://${host}:${port}/graphql`,
     gateway,
     store,
+    history,
     providers,
     sandbox,
     logger,
@@ -135,6 +158,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         );
         // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
         if (abandoned === 0) await pools;
+        // After the pools: the observations of the last calls are written, then PGlite closes cleanly.
+        await history
+          ?.close()
+          .catch((error: unknown) => logger.warn({ err: error }, 'closing the history store failed'));
         await sandbox?.close();
       })();
       return closing;

@@ -111,6 +111,17 @@ const envSchema = z.object({
   METRICS_ENABLED: flag.default(true),
   SHUTDOWN_DELAY_MS: int(0, 600_000).default(0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+
+  // Storage: the listing history (README, Storage). DATABASE_URL may hold a password: a secret.
+  HISTORY_ENABLED: flag.default(true),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  HISTORY_RETENTION_DAYS: int(1, 36_500).default(730),
+  HISTORY_QUEUE_CAPACITY: int(1, 10_000_000).default(20_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -144,6 +155,17 @@ export interface Config {
   /** Operations: `/metrics`; on SIGTERM, how long to stay up while not ready, then to finish requests. */
   metrics: { enabled: boolean };
   shutdown: { delayMs: number; timeoutMs: number };
+  /**
+   * The listing history. `dataDir` is PGlite's directory ('memory': nothing on disk); sandbox
+   * mode keeps its simulated history in memory, or under DATA_DIR/sandbox when DATA_DIR is set.
+   */
+  history: {
+    enabled: boolean;
+    databaseUrl: string | undefined;
+    dataDir: string;
+    retentionDays: number;
+    queueCapacity: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -233,6 +255,13 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     security: securityOf(env),
     metrics: { enabled: env.METRICS_ENABLED },
     shutdown: { delayMs: env.SHUTDOWN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+    history: {
+      enabled: env.HISTORY_ENABLED,
+      databaseUrl: env.DATABASE_URL,
+      dataDir: sandbox ? (env.DATA_DIR ? `${env.DATA_DIR}/sandbox` : 'memory') : (env.DATA_DIR ?? './data'),
+      retentionDays: env.HISTORY_RETENTION_DAYS,
+      queueCapacity: env.HISTORY_QUEUE_CAPACITY,
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import './types/city.js';
 import './types/communities.js';
 import './types/community.js';
 import './types/enums.js';
+import './types/history.js';
 import './types/listing.js';
 import './types/objects.js';
 import './types/search.js';

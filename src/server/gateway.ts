@@ -5,6 +5,7 @@ import type { ListingStore } from '../loaders/listing-store.js';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
+import type { HistoryStore } from '../store/history/index.js';
 import { ClientRegistry } from './clients.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { useClientAccess } from './plugins/client-access.js';
@@ -19,6 +20,8 @@ const GRAPHQL_ENDPOINT = '/graphql';
 
 export interface GatewayOptions {
   store: ListingStore;
+  /** The listing history; absent or null: history fields are empty and `market` is unavailable. */
+  history?: HistoryStore | null;
   mode: Mode;
   logger: Logger;
   graphiql: boolean;
@@ -53,7 +56,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     // GraphiQL's scripts come inlined from the package, not from a CDN: it works offline, behind
     // firewalls and in mainland China, where the default CDN is often unreachable.
     renderGraphiQL,
-    context: (): GraphQLContext => ({ store, mode, partialErrors: [], notices: [] }),
+    context: (): GraphQLContext => ({
+      store,
+      history: options.history ?? null,
+      mode,
+      partialErrors: [],
+      notices: [],
+    }),
     ...(security ? yogaLimits(security) : {}),
     plugins: [
       ...(security ? guards(security, options) : []),
