@@ -126,9 +126,9 @@ export class HistoryStore {
   }
 
   /** Deletes change rows older than HISTORY_RETENTION_DAYS (each listing keeps its last one before). */
-  async prune(): Promise<number> {
+  async prune(at = this.now()): Promise<number> {
     if (this.closing) return 0;
-    const before = new Date(this.now() - this.options.retentionDays * DAY_MS);
+    const before = new Date(at - this.options.retentionDays * DAY_MS);
     try {
       const deleted = await pruneChanges(this.database.db, before);
       if (deleted > 0) this.options.logger.info({ deleted, before }, 'history retention pruned change rows');
