@@ -13,6 +13,7 @@ import './types/community.js';
 import './types/enums.js';
 import './types/history.js';
 import './types/listing.js';
+import './types/market.js';
 import './types/objects.js';
 import './types/search.js';
 import './types/service.js';

@@ -30,7 +30,12 @@ interface Recorded {
   isActive: boolean | null;
   firstSeenAt: string | null;
   delistedAt: string | null;
-  priceHistory: { at: string; totalPrice: number | null; unitPrice: number | null; monthlyRent: number | null }[];
+  priceHistory: {
+    at: string;
+    totalPrice: number | null;
+    unitPrice: number | null;
+    monthlyRent: number | null;
+  }[];
   lastPriceChange: { at: string; from: number; to: number; percent: number } | null;
 }
 
@@ -43,7 +48,12 @@ function expected(truth: ListingTruth) {
     const from = price(truth.points[i - 1]!);
     const to = price(truth.points[i]!);
     if (from !== null && to !== null && from !== to) {
-      lastPriceChange = { at: iso(truth.points[i]!.at), from, to, percent: Math.round(((to - from) / from) * 10_000) / 100 };
+      lastPriceChange = {
+        at: iso(truth.points[i]!.at),
+        from,
+        to,
+        percent: Math.round(((to - from) / from) * 10_000) / 100,
+      };
     }
   }
   return {
@@ -61,66 +71,70 @@ function expected(truth: ListingTruth) {
   };
 }
 
-describe.each(enginesUnderTest())('listing history against the sandbox world, on $name', { timeout: 300_000 }, (engine) => {
-  let setup: EngineSetup;
-  let gateway: TestGateway;
-  let ids: string[] = [];
-  let truths: ListingTruth[] = [];
+describe.each(enginesUnderTest())(
+  'listing history against the sandbox world, on $name',
+  { timeout: 300_000 },
+  (engine) => {
+    let setup: EngineSetup;
+    let gateway: TestGateway;
+    let ids: string[] = [];
+    let truths: ListingTruth[] = [];
 
-  const read = async (g: TestGateway) => {
-    const response = await g.raw({ query: HISTORY, variables: { ids } });
-    return (dataOf(response as never) as { nodes: (Recorded | null)[] }).nodes;
-  };
-
-  beforeAll(async () => {
-    setup = await engine.setup();
-    gateway = await startGateway({ ...setup.env, ...HISTORY_ENV });
-  }, 300_000);
-  afterAll(async () => {
-    await gateway?.close();
-    await setup?.cleanup();
-  });
-
-  it('records price cuts, raises and withdrawals exactly as they happened', async () => {
-    const search = dataOf((await gateway.raw({ query: SEARCH })) as never) as {
-      search: { edges: { node: { id: string } }[] };
+    const read = async (g: TestGateway) => {
+      const response = await g.raw({ query: HISTORY, variables: { ids } });
+      return (dataOf(response as never) as { nodes: (Recorded | null)[] }).nodes;
     };
-    ids = search.search.edges.map((e) => e.node.id);
-    expect(ids.length).toBe(50);
-    const world = gateway.app.sandbox!.world;
-    for (let day = 1; day <= 10; day++) {
-      world.advance(1);
-      await read(gateway);
-      await gateway.app.history!.flush();
-    }
-    const recorded = await read(gateway);
-    truths = recorded.map((r) => world.truth(r!.provider, r!.sourceId)!);
-    // The world did move for these listings: the comparison below is not trivially true.
-    expect(truths.filter((t) => t.points.length > 1).length).toBeGreaterThanOrEqual(3);
-    expect(truths.filter((t) => t.withdrawnAt !== null).length).toBeGreaterThanOrEqual(1);
 
-    expect(recorded.map((r) => ({ ...r, isActive: undefined }))).toEqual(
-      truths.map((t) => ({ ...expected(t), isActive: undefined })),
-    );
-    // A withdrawn listing stays readable, inactive; the others are on offer.
-    expect(recorded.map((r) => r!.isActive)).toEqual(truths.map((t) => t.withdrawnAt === null));
-    expect(gateway.app.history!.counts.dropped).toEqual({ full: 0, error: 0, closed: 0 });
-  });
+    beforeAll(async () => {
+      setup = await engine.setup();
+      gateway = await startGateway({ ...setup.env, ...HISTORY_ENV });
+    }, 300_000);
+    afterAll(async () => {
+      await gateway?.close();
+      await setup?.cleanup();
+    });
 
-  it('keeps the history across a restart', async () => {
-    expect(truths.length).toBe(50);
-    await gateway.close();
-    gateway = await startGateway({ ...setup.env, ...HISTORY_ENV });
-    const recorded = await read(gateway);
-    expect(
-      recorded.map((r) => ({
-        provider: r!.provider,
-        sourceId: r!.sourceId,
-        firstSeenAt: r!.firstSeenAt,
-        delistedAt: r!.delistedAt,
-        priceHistory: r!.priceHistory,
-        lastPriceChange: r!.lastPriceChange,
-      })),
-    ).toEqual(truths.map(expected));
-  });
-});
+    it('records price cuts, raises and withdrawals exactly as they happened', async () => {
+      const search = dataOf((await gateway.raw({ query: SEARCH })) as never) as {
+        search: { edges: { node: { id: string } }[] };
+      };
+      ids = search.search.edges.map((e) => e.node.id);
+      expect(ids.length).toBe(50);
+      const world = gateway.app.sandbox!.world;
+      for (let day = 1; day <= 10; day++) {
+        world.advance(1);
+        await read(gateway);
+        await gateway.app.history!.flush();
+      }
+      const recorded = await read(gateway);
+      truths = recorded.map((r) => world.truth(r!.provider, r!.sourceId)!);
+      // The world did move for these listings: the comparison below is not trivially true.
+      expect(truths.filter((t) => t.points.length > 1).length).toBeGreaterThanOrEqual(3);
+      expect(truths.filter((t) => t.withdrawnAt !== null).length).toBeGreaterThanOrEqual(1);
+
+      expect(recorded.map((r) => ({ ...r, isActive: undefined }))).toEqual(
+        truths.map((t) => ({ ...expected(t), isActive: undefined })),
+      );
+      // A withdrawn listing stays readable, inactive; the others are on offer.
+      expect(recorded.map((r) => r!.isActive)).toEqual(truths.map((t) => t.withdrawnAt === null));
+      expect(gateway.app.history!.counts.dropped).toEqual({ full: 0, error: 0, closed: 0 });
+    });
+
+    it('keeps the history across a restart', async () => {
+      expect(truths.length).toBe(50);
+      await gateway.close();
+      gateway = await startGateway({ ...setup.env, ...HISTORY_ENV });
+      const recorded = await read(gateway);
+      expect(
+        recorded.map((r) => ({
+          provider: r!.provider,
+          sourceId: r!.sourceId,
+          firstSeenAt: r!.firstSeenAt,
+          delistedAt: r!.delistedAt,
+          priceHistory: r!.priceHistory,
+          lastPriceChange: r!.lastPriceChange,
+        })),
+      ).toEqual(truths.map(expected));
+    });
+  },
+);

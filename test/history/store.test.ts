@@ -64,7 +64,10 @@ describe.each(enginesUnderTest())('history store on $name', { timeout: 180_000 }
 
   it('keeps one row per change, not per sighting, and dates each change at the sighting that showed it', async () => {
     store.offer([seen('a', 0), seen('a', 1), seen('a', 2, { totalPrice: 1_900_000, unitPrice: 38_000 })]);
-    store.offer([seen('a', 3, { totalPrice: 1_900_000 }), seen('a', 4, { totalPrice: 1_950_000, unitPrice: 39_000 })]);
+    store.offer([
+      seen('a', 3, { totalPrice: 1_900_000 }),
+      seen('a', 4, { totalPrice: 1_950_000, unitPrice: 39_000 }),
+    ]);
     await store.flush();
     const history = (await store.histories([{ provider: 'BEIKE', sourceId: 'a' }])).get('BEIKE|a');
     expect(history?.priceHistory.map((p) => [p.at.getTime() - T0, p.totalPrice, p.unitPrice])).toEqual([
@@ -147,7 +150,10 @@ describe.runIf(POSTGRES_AVAILABLE)('two replicas on one PostgreSQL', { timeout: 
           b.offer([...batch].reverse());
           await Promise.all([a.flush(), b.flush()]);
         }
-        const current = await a.db.selectFrom('listing_current').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+        const current = await a.db
+          .selectFrom('listing_current')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirst();
         expect(Number(current?.n)).toBe(300);
         const changes = await a.db
           .selectFrom('listing_change')

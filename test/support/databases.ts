@@ -28,7 +28,9 @@ async function reachable(): Promise<boolean> {
 export const POSTGRES_AVAILABLE = await reachable();
 if (!POSTGRES_AVAILABLE) {
   if (process.env.REQUIRE_POSTGRES === '1') {
-    throw new Error(`REQUIRE_POSTGRES=1 but PostgreSQL does not answer at ${ADMIN_URL.replace(/\/\/[^@]*@/, '//')}`);
+    throw new Error(
+      `REQUIRE_POSTGRES=1 but PostgreSQL does not answer at ${ADMIN_URL.replace(/\/\/[^@]*@/, '//')}`,
+    );
   }
 }
 

@@ -42,9 +42,10 @@ export function observe(
     seenAt,
     listing: {
       cityId: listing.cityId,
-      district: pick('community', listing.community?.district),
-      communityId: pick('community', listing.community?.sourceId),
-      communityName: pick('community', listing.community?.name),
+      // Stubs carry what community data they have; a null here never erases a detail's.
+      district: bareDistrict(listing.community?.district ?? null),
+      communityId: listing.community?.sourceId ?? null,
+      communityName: listing.community?.name ?? null,
       listingType: listing.listingType,
       totalPrice: pick('totalPrice', listing.totalPrice),
       unitPrice: pick('unitPrice', listing.unitPrice),
@@ -55,6 +56,12 @@ export function observe(
       active: listing.isActive ?? true,
     },
   };
+}
+
+/** "朝阳区" and "朝阳" are one district: providers differ in whether they print the suffix. */
+export function bareDistrict(name: string | null): string | null {
+  const bare = name?.trim().replace(/[区县]$/, '') ?? '';
+  return bare === '' ? null : bare;
 }
 
 export function gone(provider: ProviderName, sourceId: string, seenAt: number): Observation {
