@@ -35,8 +35,18 @@ function historyOf(listing: Listing, ctx: GraphQLContext): Promise<ListingHistor
         const [provider = '', sourceId = ''] = key.split('|');
         return { provider, sourceId };
       });
-      const found = await history.histories(parsed);
-      return keys.map((key) => found.get(key) ?? EMPTY);
+      try {
+        const found = await history.histories(parsed);
+        return keys.map((key) => found.get(key) ?? EMPTY);
+      } catch {
+        // The store being down costs the history fields, never the query.
+        if (!ctx.notices.some((n) => n.code === 'HISTORY_UNAVAILABLE'))
+          ctx.notices.push({
+            code: 'HISTORY_UNAVAILABLE',
+            message: 'the history store could not be read; history fields are empty in this answer',
+          });
+        return keys.map(() => EMPTY);
+      }
     });
     loaders.set(ctx, loader);
   }
