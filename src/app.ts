@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sweep } from './collect/sweep.js';
 import type { Config } from './config.js';
 import type { ProviderName } from './domain/listing.js';
 import type { UpstreamEvent } from './http/transport.js';
@@ -133,6 +134,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
+  // A newcomer's first `market` query finds data: a small sweep of Beijing, in the background.
+  const collecting =
+    sandbox && history && config.history.sandboxCollectCalls > 0
+      ? sweep(store, history, { cityId: '110000', maxCalls: config.history.sandboxCollectCalls }).then(
+          (result) => logger.info({ ...result }, 'sandbox start-up sweep done'),
+          (error: unknown) => logger.warn({ err: error }, 'sandbox start-up sweep failed'),
+        )
+      : null;
+
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host}:${port}/graphql`,
@@ -158,6 +168,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         );
         // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
         if (abandoned === 0) await pools;
+        await collecting;
         // After the pools: the observations of the last calls are written, then PGlite closes cleanly.
         await history
           ?.close()

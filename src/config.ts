@@ -122,6 +122,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().trim().min(1, 'must not be empty').optional(),
   HISTORY_RETENTION_DAYS: int(1, 36_500).default(730),
   HISTORY_QUEUE_CAPACITY: int(1, 10_000_000).default(20_000),
+  /** Sandbox mode: upstream calls of the sweep at start-up (0: none), so `market` has data at once. */
+  SANDBOX_COLLECT_CALLS: int(0, 10_000).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -165,6 +167,8 @@ export interface Config {
     dataDir: string;
     retentionDays: number;
     queueCapacity: number;
+    /** Sandbox mode: the start-up sweep's upstream calls (0: none). */
+    sandboxCollectCalls: number;
   };
 }
 
@@ -261,6 +265,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       dataDir: sandbox ? (env.DATA_DIR ? `${env.DATA_DIR}/sandbox` : 'memory') : (env.DATA_DIR ?? './data'),
       retentionDays: env.HISTORY_RETENTION_DAYS,
       queueCapacity: env.HISTORY_QUEUE_CAPACITY,
+      sandboxCollectCalls: env.SANDBOX_COLLECT_CALLS,
     },
   };
 }

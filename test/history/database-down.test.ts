@@ -48,6 +48,7 @@ describe.runIf(POSTGRES_AVAILABLE)('the database stopping mid-load', { timeout: 
     url.port = String(relay.port);
     gateway = await startGateway({
       HISTORY_ENABLED: '1',
+      SANDBOX_COLLECT_CALLS: '0',
       DATABASE_URL: url.toString(),
       CACHE_LIST_TTL_SECONDS: '0',
       CACHE_DETAIL_TTL_SECONDS: '0',

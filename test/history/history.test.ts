@@ -11,6 +11,7 @@ import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
 
 const HISTORY_ENV = {
   HISTORY_ENABLED: '1',
+  SANDBOX_COLLECT_CALLS: '0',
   // Every read goes to the provider, so every day's state is observed.
   CACHE_LIST_TTL_SECONDS: '0',
   CACHE_DETAIL_TTL_SECONDS: '0',

@@ -13,6 +13,7 @@ import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
 const DAY = 86_400_000;
 const ENV = {
   HISTORY_ENABLED: '1',
+  SANDBOX_COLLECT_CALLS: '0',
   CACHE_LIST_TTL_SECONDS: '0',
   CACHE_DETAIL_TTL_SECONDS: '0',
   RESPONSE_CACHE_TTL_SECONDS: '0',
