@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
-import pg from 'pg';
 import { migrationProvider } from './migrations/index.js';
 import type { HistoryDatabase } from './schema.js';
 
@@ -30,7 +28,7 @@ export interface Database {
  * which Kysely's dialect serialises.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  const { engine, db } = options.url ? openPostgres(options) : openPglite(options.dataDir);
+  const { engine, db } = options.url ? await openPostgres(options) : await openPglite(options.dataDir);
   try {
     await migrate(db);
   } catch (error) {
@@ -56,13 +54,18 @@ export async function migrate(db: Kysely<HistoryDatabase>): Promise<void> {
   }
 }
 
-function openPglite(dataDir: string): { engine: Engine; db: Kysely<HistoryDatabase> } {
+// Each driver is loaded only when chosen: PGlite is a whole PostgreSQL in WebAssembly.
+async function openPglite(dataDir: string): Promise<{ engine: Engine; db: Kysely<HistoryDatabase> }> {
+  const { PGlite } = await import('@electric-sql/pglite');
   if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
   const pglite = () => (dataDir === 'memory' ? new PGlite() : new PGlite(dataDir));
   return { engine: 'pglite', db: new Kysely<HistoryDatabase>({ dialect: new PGliteDialect({ pglite }) }) };
 }
 
-function openPostgres(options: DatabaseOptions): { engine: Engine; db: Kysely<HistoryDatabase> } {
+async function openPostgres(
+  options: DatabaseOptions,
+): Promise<{ engine: Engine; db: Kysely<HistoryDatabase> }> {
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: options.url,
     max: 8,
