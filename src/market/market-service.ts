@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { keysIn } from '../store/history/keys.js';
 import { bareDistrict } from '../store/history/observation.js';
 import type { HistoryDatabase } from '../store/history/schema.js';
 import { type Distribution, distribution, median, round } from './statistics.js';
@@ -121,10 +122,10 @@ async function readRows(db: Kysely<HistoryDatabase>, query: MarketQuery): Promis
   const communities = query.communities;
   if (communities) {
     select = select.where((eb) =>
-      eb(
-        eb.refTuple('provider', 'community_id'),
-        'in',
-        communities.map((c) => eb.tuple(c.provider, c.sourceId)),
+      keysIn(
+        eb,
+        'community_id',
+        communities.map((c) => ({ provider: c.provider, id: c.sourceId })),
       ),
     );
   }

@@ -37,7 +37,12 @@ const goneAt = (sourceId: string, hours: number): Observation => ({
 });
 
 const open = (setup: EngineSetup) =>
-  HistoryStore.open({ ...setup.store, retentionDays: 730, logger: silentLogger, queue: { intervalMs: 10 } });
+  HistoryStore.open({
+    ...setup.store,
+    retentionDays: 730,
+    logger: silentLogger,
+    queue: { intervalMs: 10, batchSize: 1_000 },
+  });
 
 // Opening an engine costs seconds (PGlite initialises a whole PostgreSQL): one store per engine,
 // and each test works on listings of its own.
@@ -112,6 +117,28 @@ describe.each(enginesUnderTest())('history store on $name', { timeout: 180_000 }
     expect(row).toMatchObject({ bedrooms: 2, communityName: '双裕花园', totalPrice: 2_000_000 });
     const history = (await store.histories([{ provider: 'BEIKE', sourceId: 'c' }])).get('BEIKE|c');
     expect(history?.priceHistory).toHaveLength(1);
+  });
+
+  it('writes large batches: 1 000 listings, then 1 000 sightings with 100 price changes', async () => {
+    const many = (hours: number, cut: boolean) =>
+      Array.from({ length: 1_000 }, (_, i) =>
+        seen(`m${i}`, hours, { totalPrice: cut && i % 10 === 0 ? 1_800_000 : 2_000_000 }),
+      );
+    store.offer(many(0, false));
+    await store.flush();
+    store.offer(many(1, true));
+    await store.flush();
+    const changes = await store.db
+      .selectFrom('listing_change')
+      .select(['kind', (eb) => eb.fn.countAll().as('n')])
+      .where('source_id', 'like', 'm%')
+      .groupBy('kind')
+      .orderBy('kind')
+      .execute();
+    expect(changes.map((c) => [c.kind, Number(c.n)])).toEqual([
+      ['FIRST', 1_000],
+      ['PRICE', 100],
+    ]);
   });
 
   it('prunes change rows past the retention period but keeps the price each listing had at the cut-off', async () => {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { keysIn } from './keys.js';
 import { listingKey } from './observation.js';
 import type { HistoryDatabase } from './schema.js';
 
@@ -44,28 +45,17 @@ export async function readHistories(
 ): Promise<Map<string, ListingHistory>> {
   const result = new Map<string, ListingHistory>();
   if (keys.length === 0) return result;
+  const ids = keys.map((k) => ({ provider: k.provider, id: k.sourceId }));
   const [current, changes] = await Promise.all([
     db
       .selectFrom('listing_current')
       .select(['provider', 'source_id', 'first_seen_at', 'delisted_at'])
-      .where((eb) =>
-        eb(
-          eb.refTuple('provider', 'source_id'),
-          'in',
-          keys.map((k) => eb.tuple(k.provider, k.sourceId)),
-        ),
-      )
+      .where((eb) => keysIn(eb, 'source_id', ids))
       .execute(),
     db
       .selectFrom('listing_change')
       .select(['provider', 'source_id', 'at', 'total_price', 'unit_price', 'monthly_rent'])
-      .where((eb) =>
-        eb(
-          eb.refTuple('provider', 'source_id'),
-          'in',
-          keys.map((k) => eb.tuple(k.provider, k.sourceId)),
-        ),
-      )
+      .where((eb) => keysIn(eb, 'source_id', ids))
       .where('kind', 'in', ['FIRST', 'PRICE'])
       .orderBy('at')
       .orderBy('id')

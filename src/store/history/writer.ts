@@ -1,4 +1,5 @@
 import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { keysIn } from './keys.js';
 import { listingKey, type Observation } from './observation.js';
 import type { HistoryDatabase, ListingChangeTable, ListingCurrentTable } from './schema.js';
 
@@ -60,10 +61,10 @@ async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[
       .selectFrom('listing_current')
       .selectAll()
       .where((eb) =>
-        eb(
-          eb.refTuple('provider', 'source_id'),
-          'in',
-          rest.map((o) => eb.tuple(o.provider, o.sourceId)),
+        keysIn(
+          eb,
+          'source_id',
+          rest.map((o) => ({ provider: o.provider, id: o.sourceId })),
         ),
       )
       .orderBy('provider')
