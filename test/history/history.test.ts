@@ -12,6 +12,11 @@ import { dataOf, startGateway, type TestGateway } from '../support/gateway.js';
 const HISTORY_ENV = {
   HISTORY_ENABLED: '1',
   SANDBOX_COLLECT_CALLS: '0',
+  // PGlite works on the event loop: on a loaded machine, a write can hold a call past the fast timeouts.
+  BEIKE_TIMEOUT_MS: '20000',
+  FANG_TIMEOUT_MS: '20000',
+  BEIKE_DEADLINE_MS: '60000',
+  FANG_DEADLINE_MS: '60000',
   // Every read goes to the provider, so every day's state is observed.
   CACHE_LIST_TTL_SECONDS: '0',
   CACHE_DETAIL_TTL_SECONDS: '0',

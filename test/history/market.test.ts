@@ -14,6 +14,11 @@ const DAY = 86_400_000;
 const ENV = {
   HISTORY_ENABLED: '1',
   SANDBOX_COLLECT_CALLS: '0',
+  // PGlite works on the event loop: on a loaded machine, a write can hold a call past the fast timeouts.
+  BEIKE_TIMEOUT_MS: '20000',
+  FANG_TIMEOUT_MS: '20000',
+  BEIKE_DEADLINE_MS: '60000',
+  FANG_DEADLINE_MS: '60000',
   CACHE_LIST_TTL_SECONDS: '0',
   CACHE_DETAIL_TTL_SECONDS: '0',
   RESPONSE_CACHE_TTL_SECONDS: '0',
