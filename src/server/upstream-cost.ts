@@ -27,7 +27,7 @@ import type { ListingProvider } from '../providers/provider.js';
  *   in src/schema/types/listing.ts).
  * - `listing`: 1. `node`: 1. `nodes(ids)`: 1 per id.
  * - `communities(first: N)`: the community pages that can hold N.
- * - `cities`, `service`, introspection: 0.
+ * - `cities`, `service`, `market`, introspection: 0 (and the history fields of a listing).
  * Aliases and repeated fields each count.
  */
 
@@ -46,6 +46,11 @@ const ALWAYS_ON_STUB: ReadonlySet<string> = new Set([
   'provider',
   'sourceId',
   'fetchedAt',
+  // Read from the history store, never from a provider.
+  'priceHistory',
+  'firstSeenAt',
+  'lastPriceChange',
+  'delistedAt',
 ]);
 
 type RootRule = (field: FieldNode, args: Record<string, unknown>, walk: Walker) => number;
@@ -65,6 +70,8 @@ export const ROOT_FIELD_COSTS: Readonly<Record<string, RootRule>> = {
   communities: communitiesCost,
   cities: () => 0,
   service: () => 0,
+  // Read from the history store only.
+  market: () => 0,
 };
 
 export interface CostInput {
