@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sweep } from './collect/sweep.js';
 import type { Config } from './config.js';
 import type { ProviderName } from './domain/listing.js';
 import type { UpstreamEvent } from './http/transport.js';
@@ -22,6 +23,7 @@ import {
   requestLogFields,
 } from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
+import { HistoryStore } from './store/history/index.js';
 import { ListingStore } from './store/listing-store.js';
 
 export interface App {
@@ -29,6 +31,8 @@ export interface App {
   url: string;
   gateway: Gateway;
   store: ListingStore;
+  /** The listing history (observations, price histories, market figures); null when HISTORY_ENABLED is off. */
+  history: HistoryStore | null;
   providers: ReadonlyMap<ProviderName, ListingProvider>;
   /** The embedded simulated providers, in sandbox mode. */
   sandbox: Sandbox | null;
@@ -89,7 +93,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         decodeDrift: () => drift.counts(),
       })
     : null;
-  const providers = createProviders(
+  const history = config.history.enabled
+    ? await HistoryStore.open({
+        databaseUrl: config.history.databaseUrl,
+        dataDir: config.history.dataDir,
+        retentionDays: config.history.retentionDays,
+        queue: { capacity: config.history.queueCapacity },
+        logger,
+        registry: metrics?.registry,
+        // In sandbox mode history follows the simulated clock, so it can be checked against the world.
+        ...(sandbox ? { now: () => sandbox.world.now() } : {}),
+      }).catch(async (error: unknown) => {
+        await sandbox?.close();
+        throw error;
+      })
+    : null;
+  const upstream = createProviders(
     config,
     endpoints,
     logger,
@@ -100,6 +119,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     { fraction: config.security.clientDailyShare, payer: currentPayer },
   );
+  const providers: ReadonlyMap<ProviderName, ListingProvider> = history
+    ? new Map([...upstream].map(([name, provider]) => [name, history.observe(provider)]))
+    : upstream;
   const store = new ListingStore(providers, config.cache, (cache, source) => {
     recordCacheResult(cache, source);
     metrics?.recordCacheResult(cache, source);
@@ -110,6 +132,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const lag = config.security.loadShedLagMs > 0 ? new EventLoopLag() : null;
   const gateway = createGateway({
     store,
+    history,
     mode,
     logger,
     graphiql: config.security.graphiql,
@@ -140,11 +163,21 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
 
+  // A newcomer's first `market` query finds data: a small sweep of Beijing, in the background.
+  const collecting =
+    sandbox && history && config.history.sandboxCollectCalls > 0
+      ? sweep(store, history, { cityId: '110000', maxCalls: config.history.sandboxCollectCalls }).then(
+          (result) => logger.info({ ...result }, 'sandbox start-up sweep done'),
+          (error: unknown) => logger.warn({ err: error }, 'sandbox start-up sweep failed'),
+        )
+      : null;
+
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host}:${port}/graphql`,
     gateway,
     store,
+    history,
     providers,
     sandbox,
     logger,
@@ -168,6 +201,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         );
         // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
         if (abandoned === 0) await pools;
+        await collecting;
+        // After the pools: the observations of the last calls are written, then PGlite closes cleanly.
+        await history
+          ?.close()
+          .catch((error: unknown) => logger.warn({ err: error }, 'closing the history store failed'));
         await sandbox?.close();
         drift.close();
       })();

@@ -155,6 +155,19 @@ const envSchema = z.object({
   METRICS_ENABLED: flag.default(true),
   SHUTDOWN_DELAY_MS: int(0, 600_000).default(0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+
+  // Storage: the listing history (README, Storage). DATABASE_URL may hold a password: a secret.
+  HISTORY_ENABLED: flag.default(true),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
+    .optional(),
+  DATA_DIR: z.string().trim().min(1, 'must not be empty').optional(),
+  HISTORY_RETENTION_DAYS: int(1, 36_500).default(730),
+  HISTORY_QUEUE_CAPACITY: int(1, 10_000_000).default(20_000),
+  /** Sandbox mode: upstream calls of the sweep at start-up (0: none), so `market` has data at once. */
+  SANDBOX_COLLECT_CALLS: int(0, 10_000).default(20),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -197,6 +210,19 @@ export interface Config {
   shutdown: { delayMs: number; timeoutMs: number };
   /** Shared state on Redis; null keeps every counter, lock and cache in this process. */
   redis: RedisSettings | null;
+  /**
+   * The listing history. `dataDir` is PGlite's directory ('memory': nothing on disk); sandbox
+   * mode keeps its simulated history in memory, or under DATA_DIR/sandbox when DATA_DIR is set.
+   */
+  history: {
+    enabled: boolean;
+    databaseUrl: string | undefined;
+    dataDir: string;
+    retentionDays: number;
+    queueCapacity: number;
+    /** Sandbox mode: the start-up sweep's upstream calls (0: none). */
+    sandboxCollectCalls: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -295,6 +321,14 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
           fallbackShare: env.REDIS_FALLBACK_SHARE,
         }
       : null,
+    history: {
+      enabled: env.HISTORY_ENABLED,
+      databaseUrl: env.DATABASE_URL,
+      dataDir: sandbox ? (env.DATA_DIR ? `${env.DATA_DIR}/sandbox` : 'memory') : (env.DATA_DIR ?? './data'),
+      retentionDays: env.HISTORY_RETENTION_DAYS,
+      queueCapacity: env.HISTORY_QUEUE_CAPACITY,
+      sandboxCollectCalls: env.SANDBOX_COLLECT_CALLS,
+    },
   };
 }
 

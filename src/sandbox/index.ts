@@ -10,6 +10,8 @@ import { FaultBook } from './server/faults.js';
 import { type RunningServer, type SharedState, startProviderServer } from './server/http.js';
 import { CallLimits } from './server/limits.js';
 import type { CallFilter, CallRecord, FaultRule, SandboxCredentials, SandboxOptions } from './types.js';
+import { followWorld, worldControls } from './world/controls.js';
+import { SandboxWorld } from './world/world.js';
 
 /**
  * A faithful simulated copy of both upstreams (Beike through Just One API, and Fang), as real
@@ -44,6 +46,7 @@ export type {
   SandboxOptions,
   SandboxProvider,
 } from './types.js';
+export type { ListingTruth, TruthPoint } from './world/world.js';
 export { crossListingTruth, DEFAULT_SEED };
 
 export interface Sandbox {
@@ -52,8 +55,13 @@ export interface Sandbox {
   /** e.g. http://127.0.0.1:40124 (paths /fang/item_search, /fang/item_get) */
   readonly fangUrl: string;
   readonly credentials: SandboxCredentials;
-  /** The generated records, for tests to compute expected answers independently. */
+  /** The records as they stand now (the generated ones at day 0), for tests to compute expected answers independently. */
   readonly data: SandboxData;
+  /**
+   * Simulated time: `advance(days)` cuts and raises prices, withdraws and adds listings;
+   * `truth` is each listing's real price history. Also over HTTP: /__sandbox/time, /__sandbox/truth.
+   */
+  readonly world: SandboxWorld;
   readonly faults: { add(rule: FaultRule): void; clear(): void };
   readonly calls: { count(filter?: CallFilter): number; list(): CallRecord[]; reset(): void };
   setLatency(ms: number): void;
@@ -62,7 +70,10 @@ export interface Sandbox {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const data = generateData(options.seed ?? DEFAULT_SEED, options.scale ?? 1);
+  const world = new SandboxWorld(
+    generateData(options.seed ?? DEFAULT_SEED, options.scale ?? 1),
+    options.clockOrigin ?? Math.floor(Date.now() / 1000) * 1000,
+  );
   const credentials: SandboxCredentials = {
     beikeToken: options.credentials?.beikeToken ?? `sbx-${randomBytes(16).toString('hex')}`,
     fangKey: options.credentials?.fangKey ?? `sbx-${randomBytes(8).toString('hex')}`,
@@ -77,8 +88,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const limits = (provider: 'beike' | 'fang') =>
     new CallLimits(options.rateLimitPerSecond?.[provider], options.dailyQuota?.[provider]);
-  const beikeApi = createBeikeApi(data, credentials.beikeToken, limits('beike'), options.beikeList ?? 'v4');
-  const fangApi = createFangApi(data, credentials.fangKey, credentials.fangSecret, limits('fang'));
+  const beikeLimits = limits('beike');
+  const fangLimits = limits('fang');
+  const beikeApi = followWorld(
+    () => createBeikeApi(world.data, credentials.beikeToken, beikeLimits, options.beikeList ?? 'v4'),
+    world,
+  );
+  const fangApi = followWorld(
+    () => createFangApi(world.data, credentials.fangKey, credentials.fangSecret, fangLimits),
+    world,
+  );
   const host = options.host ?? '127.0.0.1';
 
   const servers: RunningServer[] = [];
@@ -93,7 +112,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         state,
         host,
         options.ports?.beike ?? 0,
-        controlHandler('beike', state),
+        worldControls(world, controlHandler('beike', state)),
       ),
     );
     servers.push(
@@ -102,7 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         state,
         host,
         options.ports?.fang ?? 0,
-        controlHandler('fang', state),
+        worldControls(world, controlHandler('fang', state)),
       ),
     );
   } catch (error) {
@@ -116,7 +135,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     beikeUrl: beike.url,
     fangUrl: fang.url,
     credentials,
-    data,
+    get data() {
+      return world.data;
+    },
+    world,
     faults: { add: (rule) => state.faults.add(rule), clear: () => state.faults.clear() },
     calls: {
       count: (filter) => state.calls.count(filter),

@@ -13,6 +13,8 @@ export interface SandboxOptions {
   seed?: number;
   /** Multiplies listing counts (default 1); scale 40 ≈ 115k listings. */
   scale?: number;
+  /** Epoch ms at which simulated time starts (day 0); default: now, to the second. */
+  clockOrigin?: number;
   /** Added before every answer, default 0. */
   latencyMs?: number;
   /** Default '127.0.0.1'. */

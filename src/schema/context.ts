@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import type { ProviderName } from '../domain/listing.js';
+import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 
 export type Mode = 'SANDBOX' | 'LIVE';
@@ -13,6 +14,8 @@ export interface Notice {
 
 export interface GraphQLContext {
   store: ListingStore;
+  /** Observed history (price changes, delistings, market figures); null when the store is off. */
+  history: HistoryStore | null;
   mode: Mode;
   /** Errors that accompany data (one provider failed, a detail could not be read). */
   partialErrors: GraphQLError[];

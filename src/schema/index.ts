@@ -5,7 +5,9 @@ import './types/city.js';
 import './types/communities.js';
 import './types/community.js';
 import './types/enums.js';
+import './types/history.js';
 import './types/listing.js';
+import './types/market.js';
 import './types/search.js';
 import './types/service.js';
 

@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
+import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { ClientRegistry } from './clients.js';
 import type { CompressionObserver } from './compression.js';
@@ -31,6 +32,8 @@ const OTHER_ROUTES = ['/health', '/ready', '/metrics'];
 
 export interface GatewayOptions {
   store: ListingStore;
+  /** The listing history; absent or null: history fields are empty and `market` is unavailable. */
+  history?: HistoryStore | null;
   mode: Mode;
   logger: Logger;
   graphiql: boolean;
@@ -62,7 +65,13 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Served by useGraphiQLPage, built once; Yoga's own would render 9 MB on every request.
     graphiql: false,
-    context: (): GraphQLContext => ({ store, mode, partialErrors: [], notices: [] }),
+    context: (): GraphQLContext => ({
+      store,
+      history: options.history ?? null,
+      mode,
+      partialErrors: [],
+      notices: [],
+    }),
     ...(security ? yogaLimits(security) : {}),
     // Yoga's own form and multipart parsers stay off: only JSON bodies execute (json-only.ts).
     multipart: false,

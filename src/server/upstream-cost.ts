@@ -29,14 +29,24 @@ import { DEFAULT_FIRST } from '../search/paging.js';
  *   the schema's resolvers read them).
  * - `listing`: 1. `node`: 1. `nodes(ids)`: 1 per id.
  * - `communities(first: N)`: the community pages that can hold N.
- * - `cities`, `service`, introspection: 0.
+ * - `cities`, `service`, `market`, introspection: 0 (and the history fields of a listing).
  * Aliases and repeated fields each count.
  */
 
 export type CostProviders = ReadonlyMap<ProviderName, ListingProvider>;
 
-/** GraphQL fields of a Listing that are not Listing data: made from its identity, never a call. */
-const MADE_FROM_IDENTITY: ReadonlySet<string> = new Set(['__typename', 'id']);
+/**
+ * GraphQL fields of a Listing that no provider call serves: made from its identity, or read from
+ * the history store.
+ */
+const NOT_FROM_PROVIDER: ReadonlySet<string> = new Set([
+  '__typename',
+  'id',
+  'priceHistory',
+  'firstSeenAt',
+  'lastPriceChange',
+  'delistedAt',
+]);
 
 type RootRule = (field: FieldNode, args: Record<string, unknown>, walk: Walker) => number;
 
@@ -55,6 +65,8 @@ export const ROOT_FIELD_COSTS: Readonly<Record<string, RootRule>> = {
   communities: communitiesCost,
   cities: () => 0,
   service: () => 0,
+  // Read from the history store only.
+  market: () => 0,
 };
 
 export interface CostInput {
@@ -156,7 +168,7 @@ function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walke
   const searches = asked.reduce((n, p) => n + pagesFor(first, p.searchPageSize, resumed), 0);
   const nodeFields = walk.fieldsAt(field.selectionSet, ['edges', 'node']);
   const needsDetail = nodeFields.some(
-    (f) => !MADE_FROM_IDENTITY.has(f.name.value) && asked.some((p) => !stubCarries(p.rules, f.name.value)),
+    (f) => !NOT_FROM_PROVIDER.has(f.name.value) && asked.some((p) => !stubCarries(p.rules, f.name.value)),
   );
   return searches + (needsDetail ? first : 0);
 }

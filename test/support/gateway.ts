@@ -28,6 +28,8 @@ export const FAST_ENV: Record<string, string> = {
   // Test workers share two cores and compile modules as they go: lag spikes there are not
   // overload. The shedding tests turn it back on.
   LOAD_SHED_LAG_MS: '0',
+  // The history store (an embedded PostgreSQL) costs seconds to start: the suites about it opt in.
+  HISTORY_ENABLED: '0',
 };
 
 export interface GraphQLResponse<T> {

@@ -14,7 +14,7 @@ export const LAYERS = [
   { name: 'composition', owns: ['app.ts', 'config.ts'] },
   { name: 'server', owns: ['server/'] },
   { name: 'schema', owns: ['schema/'] },
-  { name: 'search', owns: ['search/'] },
+  { name: 'services', owns: ['search/', 'market/', 'collect/'] },
   { name: 'matching', owns: ['matching/'] },
   { name: 'store', owns: ['store/'] },
   { name: 'providers', owns: ['providers/'] },

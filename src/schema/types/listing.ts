@@ -5,6 +5,7 @@ import { isUpstreamError } from '../../http/errors.js';
 import { PROVIDER_RULES, stubCarries } from '../../providers/rules.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
+import { delistedListing } from '../delisted-listing.js';
 import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
 import { encodeGlobalId, isValidSourceId, listingLocalId, parseListingLocalId } from '../ids.js';
 import { AgentNode } from './agent.js';
@@ -179,7 +180,8 @@ async function loadDetail(localId: string, ctx: GraphQLContext): Promise<Listing
         message: `${key.provider} failed; listing ${key.sourceId} is served from cache as of ${new Date(result.storedAt).toISOString()}`,
       });
     }
-    return result.value;
+    // A listing its provider no longer has stays readable from its history, marked inactive.
+    return result.value ?? (await delistedListing(ctx, key));
   } catch (error) {
     return isUpstreamError(error) ? upstreamGraphQLError(error) : (error as Error);
   }

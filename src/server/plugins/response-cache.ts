@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { GraphQLContext, Mode } from '../../schema/context.js';
 import type { Cached } from '../../store/cached-fetcher.js';
+import type { HistoryStore } from '../../store/history/index.js';
 import type { ListingStore } from '../../store/listing-store.js';
 import {
   COMPRESS_MIN_BYTES,
@@ -133,6 +134,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
     onContextBuilding({ context, extendContext }) {
       const state = pending.get(context.request);
       if (state && context.store) extendContext({ store: recordingStore(context.store, state, options) });
+      if (state && context.history) extendContext({ history: recordingHistory(context.history, state, now) });
     },
 
     onExecute({ args }) {
@@ -244,6 +246,31 @@ function recordingStore(
     state.cacheable = false;
     return store.agent(id);
   };
+  return view;
+}
+
+/** History and market figures move with every observation written: an answer holding them is kept briefly. */
+const HISTORY_FRESH_MS = 5_000;
+
+function recordingHistory(history: HistoryStore, state: Pending, now: () => number): HistoryStore {
+  const note = () => {
+    state.freshUntil = Math.min(state.freshUntil, now() + HISTORY_FRESH_MS);
+  };
+  const view = Object.create(history) as HistoryStore;
+  view.histories = (keys) => {
+    note();
+    return history.histories(keys);
+  };
+  view.recorded = (key) => {
+    note();
+    return history.recorded(key);
+  };
+  Object.defineProperty(view, 'db', {
+    get: () => {
+      note();
+      return history.db;
+    },
+  });
   return view;
 }
 

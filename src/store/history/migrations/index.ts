@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import * as m0001 from './0001-listing-history.js';
+
+/**
+ * Versioned migrations, in order. Imported rather than read from a folder, so that they run the
+ * same from `src/` under tsx and from `dist/` after a build.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-listing-history': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

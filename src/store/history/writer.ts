@@ -1,0 +1,203 @@
+import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import { keysIn } from './keys.js';
+import { listingKey, type Observation } from './observation.js';
+import type { HistoryDatabase, ListingChangeTable, ListingCurrentTable } from './schema.js';
+
+type Current = Selectable<ListingCurrentTable>;
+type Change = Insertable<ListingChangeTable>;
+
+/**
+ * Applies a batch of observations: one current row per listing, one change row per first
+ * sighting, price change or status change. Safe against other replicas writing the same listings
+ * at once: new rows are inserted with ON CONFLICT DO NOTHING, and existing ones are locked (in key
+ * order, so two writers cannot deadlock) before they are compared.
+ */
+export async function writeObservations(db: Kysely<HistoryDatabase>, batch: Observation[]): Promise<void> {
+  for (const round of rounds(batch)) {
+    await db.transaction().execute((trx) => applyRound(trx, round));
+  }
+}
+
+/** A listing seen twice in one batch is applied in two rounds, in order, so no change is lost. */
+function rounds(batch: Observation[]): Observation[][] {
+  const result: Map<string, Observation>[] = [];
+  for (const observation of [...batch].sort((a, b) => a.seenAt - b.seenAt)) {
+    const key = listingKey(observation);
+    let round = result.find((r) => !r.has(key));
+    if (!round) {
+      round = new Map();
+      result.push(round);
+    }
+    round.set(key, observation);
+  }
+  return result.map((r) => [...r.values()].sort(byKey));
+}
+
+function byKey(a: Observation, b: Observation): number {
+  return a.provider !== b.provider ? (a.provider < b.provider ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1;
+}
+
+async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[]): Promise<void> {
+  const seen = round.filter((o) => o.listing !== null);
+  const created = new Set<string>();
+  if (seen.length > 0) {
+    const inserted = await trx
+      .insertInto('listing_current')
+      .values(seen.map(newRow))
+      .onConflict((oc) => oc.columns(['provider', 'source_id']).doNothing())
+      .returning(['provider', 'source_id'])
+      .execute();
+    for (const row of inserted) created.add(listingKey({ provider: row.provider, sourceId: row.source_id }));
+  }
+  const changes: Change[] = [];
+  for (const o of seen) {
+    if (created.has(listingKey(o))) changes.push(change(o, 'FIRST', newRow(o)));
+  }
+
+  const rest = round.filter((o) => !created.has(listingKey(o)));
+  const updates: Insertable<ListingCurrentTable>[] = [];
+  if (rest.length > 0) {
+    const rows = await trx
+      .selectFrom('listing_current')
+      .selectAll()
+      .where((eb) =>
+        keysIn(
+          eb,
+          'source_id',
+          rest.map((o) => ({ provider: o.provider, id: o.sourceId })),
+        ),
+      )
+      .orderBy('provider')
+      .orderBy('source_id')
+      .forUpdate()
+      .execute();
+    const current = new Map(
+      rows.map((r) => [listingKey({ provider: r.provider, sourceId: r.source_id }), r]),
+    );
+    for (const o of rest) {
+      const row = current.get(listingKey(o));
+      // Never seen (a gone answer for a listing we never had), or older than what we hold.
+      if (!row || o.seenAt < row.last_seen_at.getTime()) continue;
+      const next = merge(row, o);
+      if (priceChanged(row, next)) changes.push(change(o, 'PRICE', next));
+      if (row.active !== next.active) changes.push(change(o, 'STATUS', next));
+      updates.push(next);
+    }
+  }
+
+  if (changes.length > 0) await trx.insertInto('listing_change').values(changes).execute();
+  if (updates.length > 0) {
+    await trx
+      .insertInto('listing_current')
+      .values(updates)
+      .onConflict((oc) =>
+        oc.columns(['provider', 'source_id']).doUpdateSet((eb) => ({
+          city_id: eb.ref('excluded.city_id'),
+          district: eb.ref('excluded.district'),
+          community_id: eb.ref('excluded.community_id'),
+          community_name: eb.ref('excluded.community_name'),
+          listing_type: eb.ref('excluded.listing_type'),
+          total_price: eb.ref('excluded.total_price'),
+          unit_price: eb.ref('excluded.unit_price'),
+          monthly_rent: eb.ref('excluded.monthly_rent'),
+          area: eb.ref('excluded.area'),
+          bedrooms: eb.ref('excluded.bedrooms'),
+          active: eb.ref('excluded.active'),
+          last_seen_at: eb.ref('excluded.last_seen_at'),
+          delisted_at: eb.ref('excluded.delisted_at'),
+        })),
+      )
+      .execute();
+  }
+}
+
+function newRow(o: Observation): Insertable<ListingCurrentTable> {
+  const l = o.listing!;
+  const at = new Date(o.seenAt);
+  return {
+    provider: o.provider,
+    source_id: o.sourceId,
+    city_id: l.cityId,
+    district: l.district,
+    community_id: l.communityId,
+    community_name: l.communityName,
+    listing_type: l.listingType,
+    total_price: l.totalPrice,
+    unit_price: l.unitPrice,
+    monthly_rent: l.monthlyRent,
+    area: l.area,
+    bedrooms: l.bedrooms,
+    active: l.active,
+    first_seen_at: at,
+    last_seen_at: at,
+    delisted_at: l.active ? null : at,
+  };
+}
+
+/** What the row becomes: a field a sighting does not carry keeps its earlier value. */
+function merge(row: Current, o: Observation): Insertable<ListingCurrentTable> & { active: boolean } {
+  const at = new Date(o.seenAt);
+  const l = o.listing;
+  const active = l ? l.active : false;
+  return {
+    provider: row.provider,
+    source_id: row.source_id,
+    city_id: l?.cityId ?? row.city_id,
+    district: l?.district ?? row.district,
+    community_id: l?.communityId ?? row.community_id,
+    community_name: l?.communityName ?? row.community_name,
+    listing_type: l?.listingType ?? row.listing_type,
+    total_price: l?.totalPrice ?? row.total_price,
+    unit_price: l?.unitPrice ?? row.unit_price,
+    monthly_rent: l?.monthlyRent ?? row.monthly_rent,
+    area: l?.area ?? row.area,
+    bedrooms: l?.bedrooms ?? row.bedrooms,
+    active,
+    first_seen_at: row.first_seen_at,
+    last_seen_at: at,
+    delisted_at: active ? null : (row.delisted_at ?? at),
+  };
+}
+
+function priceChanged(row: Current, next: Insertable<ListingCurrentTable>): boolean {
+  return row.total_price !== next.total_price || row.monthly_rent !== next.monthly_rent;
+}
+
+function change(
+  o: Observation,
+  kind: Change['kind'],
+  state: Pick<Insertable<ListingCurrentTable>, 'total_price' | 'unit_price' | 'monthly_rent' | 'active'>,
+): Change {
+  return {
+    provider: o.provider,
+    source_id: o.sourceId,
+    at: new Date(o.seenAt),
+    kind,
+    total_price: state.total_price ?? null,
+    unit_price: state.unit_price ?? null,
+    monthly_rent: state.monthly_rent ?? null,
+    active: state.active,
+  };
+}
+
+/**
+ * Retention: change rows older than the cut-off go, except each listing's latest one before it,
+ * which still says what the price was from then on.
+ */
+export async function pruneChanges(db: Kysely<HistoryDatabase>, before: Date): Promise<number> {
+  const result = await db
+    .deleteFrom('listing_change as c')
+    .where('c.at', '<', before)
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('listing_change as n')
+          .select(sql`1`.as('one'))
+          .whereRef('n.provider', '=', 'c.provider')
+          .whereRef('n.source_id', '=', 'c.source_id')
+          .whereRef('n.at', '>', 'c.at')
+          .where('n.at', '<', before),
+      ),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
