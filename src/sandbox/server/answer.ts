@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 /** One HTTP answer of a simulated upstream, before any fault is applied to it. */
 export interface Answer {
   status: number;
@@ -23,4 +24,14 @@ export interface ProviderApi {
   businessAnswer(code: number | string, httpStatus?: number, path?: string): Answer;
   /** JSON text around the padding of a huge, valid-looking body. */
   hugeBodyFrame(path?: string): { prefix: string; suffix: string };
+}
+
+/** A JSON answer of the sandbox's own control endpoints. */
+export function replyJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CallFilter, SandboxProvider } from '../types.js';
+import { replyJson } from './answer.js';
 import type { SharedState } from './http.js';
 
 /**
@@ -13,14 +14,7 @@ const MAX_CONTROL_BODY = 64 * 1024;
 
 export function controlHandler(provider: SandboxProvider, state: SharedState) {
   return (req: IncomingMessage, res: ServerResponse, path: string, url: URL): void => {
-    const reply = (status: number, body: unknown) => {
-      const text = JSON.stringify(body);
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-      });
-      res.end(text);
-    };
+    const reply = (status: number, body: unknown) => replyJson(res, status, body);
     const route = `${req.method} ${path}`;
     if (route === 'GET /__sandbox/calls') {
       const filter: CallFilter = {};

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ProviderApi } from '../server/answer.js';
+import { type ProviderApi, replyJson } from '../server/answer.js';
 import type { SandboxWorld } from './world.js';
 
 type Control = (req: IncomingMessage, res: ServerResponse, path: string, url: URL) => void;
@@ -11,14 +11,7 @@ type Control = (req: IncomingMessage, res: ServerResponse, path: string, url: UR
  */
 export function worldControls(world: SandboxWorld, next: Control): Control {
   return (req, res, path, url) => {
-    const reply = (status: number, body: unknown) => {
-      const text = JSON.stringify(body);
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-      });
-      res.end(text);
-    };
+    const reply = (status: number, body: unknown) => replyJson(res, status, body);
     const route = `${req.method} ${path}`;
     const clock = () => ({ day: world.day, now: new Date(world.now()).toISOString() });
     if (route === 'GET /__sandbox/time') return reply(200, clock());

@@ -1,7 +1,12 @@
 import type { Listing, ListingField, ProviderName } from '../../domain/listing.js';
 
 /** What one sighting of a listing says, in the model's units. */
-export interface ObservedListing {
+export interface ObservedListing extends ListingFacts {
+  active: boolean;
+}
+
+/** The facts kept of a listing, as seen and as recorded. */
+export interface ListingFacts {
   cityId: string | null;
   district: string | null;
   communityId: string | null;
@@ -12,7 +17,6 @@ export interface ObservedListing {
   monthlyRent: number | null;
   area: number | null;
   bedrooms: number | null;
-  active: boolean;
 }
 
 export interface Observation {

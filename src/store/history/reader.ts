@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { keysIn } from './keys.js';
-import { listingKey } from './observation.js';
+import { type ListingFacts, listingKey } from './observation.js';
 import type { HistoryDatabase } from './schema.js';
 
 export interface PricePoint {
@@ -131,16 +131,6 @@ export async function readRecorded(
     : null;
 }
 
-export interface RecordedListing {
-  cityId: string | null;
-  district: string | null;
-  communityId: string | null;
-  communityName: string | null;
-  listingType: string;
-  totalPrice: number | null;
-  unitPrice: number | null;
-  monthlyRent: number | null;
-  area: number | null;
-  bedrooms: number | null;
+export interface RecordedListing extends ListingFacts {
   lastSeenAt: Date;
 }
