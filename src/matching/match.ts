@@ -80,18 +80,23 @@ export function matchListings(a: Listing, b: Listing): MatchResult {
     reasons: [...reasons, reason],
     unknown,
   });
+  /** Adds a field that agrees; notes one that cannot tell; false on a conflict, which ends the match. */
+  const settle = (field: 'layout' | 'floor', c: { agreement: string; reason: string }): boolean => {
+    if (c.agreement === 'CONFLICT') return false;
+    if (c.agreement === 'UNKNOWN') unknown.push(field);
+    else {
+      score += WEIGHTS[field];
+      reasons.push(c.reason);
+    }
+    return true;
+  };
 
   if (a.listingType !== b.listingType) return different(`type: ${a.listingType} vs ${b.listingType}`);
   if (a.cityId === null || a.cityId !== b.cityId) return different(`city: ${a.cityId} vs ${b.cityId}`);
   const cityId = a.cityId;
   // The cheap figures first: most pairs of a city fail on them before any name is compared.
   const layout = compareLayouts(a, b);
-  if (layout.agreement === 'CONFLICT') return different(layout.reason);
-  if (layout.agreement === 'UNKNOWN') unknown.push('layout');
-  else {
-    score += WEIGHTS.layout;
-    reasons.push(layout.reason);
-  }
+  if (!settle('layout', layout)) return different(layout.reason);
 
   const areaA = measure(a.area);
   const areaB = measure(b.area);
@@ -137,12 +142,7 @@ export function matchListings(a: Listing, b: Listing): MatchResult {
   }
 
   const floor = compareFloors(a, b);
-  if (floor.agreement === 'CONFLICT') return different(floor.reason);
-  if (floor.agreement === 'UNKNOWN') unknown.push('floor');
-  else {
-    score += WEIGHTS.floor;
-    reasons.push(floor.reason);
-  }
+  if (!settle('floor', floor)) return different(floor.reason);
 
   const verdict = unknown.length === 0 ? 'SAME' : 'POSSIBLE';
   if (unknown.length > 0) reasons.push(`unknown: ${unknown.join(', ')}`);

@@ -9,7 +9,14 @@ import { Delays } from './server/delays.js';
 import { FaultBook } from './server/faults.js';
 import { type RunningServer, type SharedState, startProviderServer } from './server/http.js';
 import { CallLimits } from './server/limits.js';
-import type { CallFilter, CallRecord, FaultRule, SandboxCredentials, SandboxOptions } from './types.js';
+import type {
+  CallFilter,
+  CallRecord,
+  FaultRule,
+  SandboxCredentials,
+  SandboxOptions,
+  SandboxProvider,
+} from './types.js';
 import { followWorld, worldControls } from './world/controls.js';
 import { SandboxWorld } from './world/world.js';
 
@@ -105,25 +112,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     delays.close();
     await Promise.all(servers.map((s) => s.close()));
   };
+  const serve = async (provider: SandboxProvider, api: typeof beikeApi) =>
+    startProviderServer(
+      api,
+      state,
+      host,
+      options.ports?.[provider] ?? 0,
+      worldControls(world, controlHandler(provider, state)),
+    );
   try {
-    servers.push(
-      await startProviderServer(
-        beikeApi,
-        state,
-        host,
-        options.ports?.beike ?? 0,
-        worldControls(world, controlHandler('beike', state)),
-      ),
-    );
-    servers.push(
-      await startProviderServer(
-        fangApi,
-        state,
-        host,
-        options.ports?.fang ?? 0,
-        worldControls(world, controlHandler('fang', state)),
-      ),
-    );
+    servers.push(await serve('beike', beikeApi));
+    servers.push(await serve('fang', fangApi));
   } catch (error) {
     await closeAll();
     throw error;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Community, Listing, SearchQuery } from '../../domain/listing.js';
+import type { Listing, SearchQuery } from '../../domain/listing.js';
 import { UpstreamError } from '../../http/errors.js';
 import type { Judge } from '../../http/transport.js';
 import { hasMoreAfter, ProviderBase, type ProviderBaseOptions } from '../base.js';
@@ -52,26 +52,19 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
     // Past the reach a call would be paid for and answer nothing.
     if (page * BEIKE_PAGE_SIZE >= BEIKE_REACHABLE_RESULTS)
       return { listings: [], total: null, hasMore: false };
-    const raw = await this.listPage('search', RESALE_LIST_PATH, judgeResaleList, {
-      cityId: query.cityId,
-      condition: resaleCondition(query),
-      offset: String(page * BEIKE_PAGE_SIZE),
-    });
-    const now = this.now();
-    return this.decoding('search', undefined, (report) => {
-      const listings: Listing[] = [];
-      for (const item of raw.items) {
+    const { items: listings, ...paging } = await this.listPage(
+      'search',
+      RESALE_LIST_PATH,
+      judgeResaleList,
+      { cityId: query.cityId, condition: resaleCondition(query), offset: String(page * BEIKE_PAGE_SIZE) },
+      page,
+      (item, report, now) => {
         const house = decodeListItem(item, report);
-        if (house) {
-          listings.push(
-            normaliseHouse(house, { report, isDetail: false, now, fallbackCityId: query.cityId }),
-          );
-        }
-      }
-      const paging = this.paging(raw, page, report, 'has_more_data', 'total_count');
-      const reachable = (page + 1) * BEIKE_PAGE_SIZE < BEIKE_REACHABLE_RESULTS;
-      return { listings, ...paging, hasMore: paging.hasMore && reachable };
-    });
+        return house && normaliseHouse(house, { report, isDetail: false, now, fallbackCityId: query.cityId });
+      },
+    );
+    const reachable = (page + 1) * BEIKE_PAGE_SIZE < BEIKE_REACHABLE_RESULTS;
+    return { listings, ...paging, hasMore: paging.hasMore && reachable };
   }
 
   async getListing(ref: ListingRef): Promise<Listing | null> {
@@ -104,30 +97,46 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
   }
 
   async searchCommunities(query: CommunityQuery, page: number): Promise<CommunityPage> {
-    const raw = await this.listPage('communities', COMMUNITY_LIST_PATH, judgeCommunityList, {
-      cityId: query.cityId,
-      condition: communityCondition(query.keyword),
-      limitOffset: String(page * BEIKE_PAGE_SIZE),
-    });
-    const now = this.now();
-    return this.decoding('communities', undefined, (report) => {
-      const communities: Community[] = [];
-      for (const item of raw.items) {
+    const { items: communities, ...paging } = await this.listPage(
+      'communities',
+      COMMUNITY_LIST_PATH,
+      judgeCommunityList,
+      {
+        cityId: query.cityId,
+        condition: communityCondition(query.keyword),
+        limitOffset: String(page * BEIKE_PAGE_SIZE),
+      },
+      page,
+      (item, report, now) => {
         const community = decodeCommunity(item, report);
-        if (community) communities.push(normaliseCommunity(community, query.cityId, now));
-      }
-      return { communities, ...this.paging(raw, page, report, 'has_more_data', 'total_count') };
-    });
+        return community && normaliseCommunity(community, query.cityId, now);
+      },
+    );
+    return { communities, ...paging };
   }
 
-  /** One page of a list endpoint; the two lists page alike but name their offset differently. */
-  private listPage(
-    endpoint: string,
+  /**
+   * One page of a list endpoint, each item decoded and normalised (an item without a usable id is
+   * skipped and reported): the two lists page alike but name their offset differently.
+   */
+  private async listPage<Item>(
+    endpoint: 'search' | 'communities',
     path: string,
     judge: Judge<RawPage>,
     params: Record<string, string>,
-  ): Promise<RawPage> {
-    return this.transport.request({ endpoint, path, query: this.withToken(params) }, judge);
+    page: number,
+    read: (item: unknown, report: DecodeReport, now: Date) => Item | null,
+  ): Promise<{ items: Item[]; total: number | null; hasMore: boolean }> {
+    const raw = await this.transport.request({ endpoint, path, query: this.withToken(params) }, judge);
+    const now = this.now();
+    return this.decoding(endpoint, undefined, (report) => {
+      const items: Item[] = [];
+      for (const item of raw.items) {
+        const decoded = read(item, report, now);
+        if (decoded) items.push(decoded);
+      }
+      return { items, ...this.paging(raw, page, report, 'has_more_data', 'total_count') };
+    });
   }
 
   private withToken(params: Record<string, string>): Record<string, string> {

@@ -96,17 +96,8 @@ function v4ItemJson(listing: BeikeListingRecord): string {
     community_name: listing.communityName,
     cover_pic: coverPic(listing),
     color_tags: listing.tags.map((desc) => ({ desc, color: '849AAE' })),
-    basic_list: [
-      { name: '售价', value: `${wanText(listing.price)}万` },
-      { name: '房型', value: layout },
-      { name: '建筑面积', value: `${listing.area}㎡` },
-    ],
-    info_list: [
-      { name: '单价：', value: unitPriceStr },
-      { name: '楼层', value: `${listing.floorLevel}(共${listing.floorTotal}层)` },
-      { name: '装修', value: DECORATION_TEXT[listing.decoration] },
-      { name: '挂牌', value: listing.listedAt.replaceAll('-', '.') },
-    ],
+    basic_list: basicList(listing, `${wanText(listing.price)}万`, layout),
+    info_list: infoList(listing, '单价：', unitPriceStr),
   });
 }
 
@@ -130,16 +121,26 @@ function camelItemJson(listing: BeikeListingRecord): string {
     communityName: listing.communityName,
     coverPic: coverPic(listing),
     colorTags: listing.tags.map((desc) => ({ desc, color: '849AAE', boldFont: 0 })),
-    basicList: [
-      { name: '售价', value: priceStr },
-      { name: '房型', value: layout },
-      { name: '建筑面积', value: `${listing.area}㎡` },
-    ],
-    infoList: [
-      { name: '单价', value: unitPriceStr },
-      { name: '楼层', value: `${listing.floorLevel}(共${listing.floorTotal}层)` },
-      { name: '装修', value: DECORATION_TEXT[listing.decoration] },
-      { name: '挂牌', value: listing.listedAt.replaceAll('-', '.') },
-    ],
+    basicList: basicList(listing, priceStr, layout),
+    infoList: infoList(listing, '单价', unitPriceStr),
   });
+}
+
+/** The card's label/value lists, alike in both spellings. */
+function basicList(listing: BeikeListingRecord, priceStr: string, layout: string) {
+  return [
+    { name: '售价', value: priceStr },
+    { name: '房型', value: layout },
+    { name: '建筑面积', value: `${listing.area}㎡` },
+  ];
+}
+
+/** v4 labels the unit price with a full-width colon, v5 without one. */
+function infoList(listing: BeikeListingRecord, unitLabel: string, unitPriceStr: string) {
+  return [
+    { name: unitLabel, value: unitPriceStr },
+    { name: '楼层', value: `${listing.floorLevel}(共${listing.floorTotal}层)` },
+    { name: '装修', value: DECORATION_TEXT[listing.decoration] },
+    { name: '挂牌', value: listing.listedAt.replaceAll('-', '.') },
+  ];
 }

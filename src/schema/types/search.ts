@@ -12,6 +12,11 @@ import { AmenityEnum, DecorationEnum, ListingTypeEnum, ProviderEnum, SearchSortE
 import { ListingNode } from './listing.js';
 
 const money = z.number().min(0, 'must not be negative').max(1e12, 'is too large');
+/** Each lower bound must not exceed its upper bound. */
+const RANGES = [
+  ['priceMin', 'priceMax'],
+  ['areaMin', 'areaMax'],
+] as const;
 
 export const SearchFilterInput = builder.inputType('SearchFilter', {
   description: 'What to look for. Money in yuan, areas in m².',
@@ -59,13 +64,13 @@ export const SearchFilterInput = builder.inputType('SearchFilter', {
       areaMin: z.number().nullish(),
       areaMax: z.number().nullish(),
     })
-    .refine((f) => f.priceMin == null || f.priceMax == null || f.priceMin <= f.priceMax, {
-      message: 'must not exceed priceMax',
-      path: ['priceMin'],
-    })
-    .refine((f) => f.areaMin == null || f.areaMax == null || f.areaMin <= f.areaMax, {
-      message: 'must not exceed areaMax',
-      path: ['areaMin'],
+    .superRefine((f, ctx) => {
+      for (const [low, high] of RANGES) {
+        const min = f[low];
+        const max = f[high];
+        if (min != null && max != null && min > max)
+          ctx.addIssue({ code: 'custom', message: `must not exceed ${high}`, path: [low] });
+      }
     }),
 });
 
