@@ -48,7 +48,10 @@ describe('load shedding on event-loop lag', () => {
     try {
       busyWait(250);
       await new Promise((resolve) => setTimeout(resolve, 150));
-      const shed = await post();
+      // The lag is sampled per 100 ms window, and a window can end between two blocks before the
+      // monitor has recorded the last one: ask a few times while the loop keeps lagging.
+      let shed = await post();
+      for (let i = 0; i < 20 && shed.status !== 503; i++) shed = await post();
       expect(shed.status).toBe(503);
       expect(shed.headers.get('retry-after')).toBe('1');
       const body = (await shed.json()) as { errors: { extensions: { code: string } }[] };
