@@ -1,5 +1,10 @@
 import { CITIES } from '../src/domain/cities.js';
-import type { Listing, ProviderName, SearchQuery } from '../src/domain/listing.js';
+import {
+  type Listing,
+  type ProviderName,
+  type SearchQuery,
+  unfilteredSearch,
+} from '../src/domain/listing.js';
 import { UpstreamTransport } from '../src/http/transport.js';
 import { silentLogger } from '../src/logger.js';
 import {
@@ -58,19 +63,7 @@ export interface MatchQuality {
   errors: { falsePositives: PairReport[]; falseNegatives: PairReport[] };
 }
 
-const resale = (cityId: string): SearchQuery => ({
-  cityId,
-  keyword: null,
-  listingType: 'RESALE',
-  bedrooms: [],
-  priceMin: null,
-  priceMax: null,
-  areaMin: null,
-  areaMax: null,
-  decoration: null,
-  amenities: [],
-  sort: 'RELEVANCE',
-});
+const resale = (cityId: string): SearchQuery => unfilteredSearch(cityId);
 
 function transport(provider: ProviderName, baseUrl: string, secrets: string[]): UpstreamTransport {
   return new UpstreamTransport({

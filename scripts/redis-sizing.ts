@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { startApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
-import type { ProviderName, SearchQuery } from '../src/domain/listing.js';
+import { type ProviderName, unfilteredSearch } from '../src/domain/listing.js';
 import { silentLogger } from '../src/logger.js';
 import { RedisCache } from '../src/state/cache.js';
 import { RedisConnection } from '../src/state/redis-connection.js';
@@ -28,19 +28,7 @@ const cache = new RedisCache<object>(redis, {
   staleIfErrorMs: 3_600_000,
   maxEntries: 1,
 });
-const query: SearchQuery = {
-  cityId: '110000',
-  keyword: null,
-  listingType: 'RESALE',
-  bedrooms: [],
-  priceMin: null,
-  priceMax: null,
-  areaMin: null,
-  areaMax: null,
-  decoration: null,
-  amenities: [],
-  sort: 'RELEVANCE',
-};
+const query = unfilteredSearch('110000');
 const sizes: Record<string, number[]> = {};
 const keys: string[] = [];
 for (const provider of ['BEIKE', 'FANG'] as ProviderName[]) {

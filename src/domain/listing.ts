@@ -190,3 +190,21 @@ export interface SearchQuery {
   amenities: Amenity[];
   sort: SearchSort;
 }
+
+/** A resale search of a city with no filter, in the model's units; override what varies. */
+export function unfilteredSearch(cityId: string, over: Partial<SearchQuery> = {}): SearchQuery {
+  return {
+    cityId,
+    keyword: null,
+    listingType: 'RESALE',
+    bedrooms: [],
+    priceMin: null,
+    priceMax: null,
+    areaMin: null,
+    areaMax: null,
+    decoration: null,
+    amenities: [],
+    sort: 'RELEVANCE',
+    ...over,
+  };
+}
