@@ -63,6 +63,8 @@ export type SearchFilter = {
   cityId: string;
   /** Interior. */
   decoration?: Decoration | null | undefined;
+  /** In any of these districts: GB/T 2260 codes of the city (see `City.districts`), e.g. ["110105"]. Each provider gets its own form (Beike its own district ids, Fang `region`); a provider that cannot narrow to them (today: more than one district) is skipped and says why in `providers`. */
+  districtIds?: Array<string> | null | undefined;
   /** Words to match in titles, communities and districts. Blank (empty or only spaces) means no keyword, as a search box sends it. */
   keyword?: string | null | undefined;
   /** What is offered. */
@@ -102,9 +104,11 @@ export type ComparePricesQueryVariables = Exact<{
 
 export type ComparePricesQuery = { first:
     | { __typename: 'Agent' }
+    | { __typename: 'Community' }
     | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null }
    | null, second:
     | { __typename: 'Agent' }
+    | { __typename: 'Community' }
     | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null }
    | null };
 
@@ -127,7 +131,7 @@ export type SearchListingsQueryVariables = Exact<{
 }>;
 
 
-export type SearchListingsQuery = { search: { totalCount: number | null, providers: Array<{ provider: Provider, state: ProviderSearchState, ignoredFilters: Array<string> }>, edges: Array<{ cursor: string, node: { id: string, provider: Provider, sourceId: string, cityId: string | null, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, layout: { text: string | null, bedrooms: number | null } | null, community: { name: string, district: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchListingsQuery = { search: { totalCount: number | null, providers: Array<{ provider: Provider, state: ProviderSearchState, ignoredFilters: Array<string> }>, edges: Array<{ cursor: string, node: { id: string, provider: Provider, sourceId: string, cityId: string | null, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, layout: { text: string | null, bedrooms: number | null } | null, community: { name: string, district: { id: string, name: string } | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -238,7 +242,10 @@ export const SearchListingsDocument = new TypedDocumentString(`
         }
         community {
           name
-          district
+          district {
+            id
+            name
+          }
         }
       }
     }

@@ -54,6 +54,7 @@ export async function sweep(
         areaMax: null,
         decoration: null,
         amenities: [],
+        districtIds: [],
         sort: 'RELEVANCE',
       };
       if (!provider.searchSupport(query).serves) continue;

@@ -73,7 +73,10 @@ export interface CommunityRef {
   /** The provider's community id; Fang gives none, so it is null there. */
   sourceId: string | null;
   name: string;
+  /** The provider's wording of the district (顺义区, 顺义). */
   district: string | null;
+  /** GB/T 2260 code of that district; null when the wording names none (counted as drift, never guessed). */
+  districtId?: string | null;
   subdistrict: string | null;
   /** yuan/m², where the provider says. */
   averageUnitPrice: number | null;
@@ -159,7 +162,10 @@ export interface Community {
   sourceId: string;
   cityId: string;
   name: string;
+  /** The provider's wording of the district. */
   district: string | null;
+  /** GB/T 2260 code of that district; null when the wording names none. */
+  districtId?: string | null;
   subdistrict: string | null;
   /** yuan/m². */
   averageUnitPrice: number | null;
@@ -188,6 +194,8 @@ export interface SearchQuery {
   areaMax: number | null;
   decoration: Decoration | null;
   amenities: Amenity[];
+  /** GB/T 2260 district codes (any of them), sorted; empty: the whole city. */
+  districtIds: string[];
   sort: SearchSort;
 }
 
@@ -204,6 +212,7 @@ export function unfilteredSearch(cityId: string, over: Partial<SearchQuery> = {}
     areaMax: null,
     decoration: null,
     amenities: [],
+    districtIds: [],
     sort: 'RELEVANCE',
     ...over,
   };

@@ -1,4 +1,6 @@
+import { findDistrict } from '../domain/districts.js';
 import type { Decoration, FloorLevel, Layout, Orientation } from '../domain/listing.js';
+import type { DecodeReport } from './decode.js';
 
 /**
  * Parsers for the Chinese wording both providers use. Pure functions: each adapter calls them
@@ -170,4 +172,20 @@ export function parseCommunityText(text: string): {
   if (!m) return { name: text.trim(), district: null, subdistrict: null };
   const [district, subdistrict] = (m[2] ?? '').split(/\s*[-–—]\s*/);
   return { name: (m[1] ?? '').trim(), district: district || null, subdistrict: subdistrict || null };
+}
+
+/**
+ * The GB/T 2260 code of a provider's district wording (顺义区, 顺义) in a city. Wording that names no
+ * district of the city is null and recorded as drift on `field`, never guessed.
+ */
+export function districtIdOf(
+  cityId: string | null,
+  wording: string | null,
+  report: DecodeReport | undefined,
+  field = 'district',
+): string | null {
+  if (!wording?.trim()) return null;
+  const district = cityId ? findDistrict(cityId, wording) : undefined;
+  if (!district) report?.record(field, 'matches no district of the city');
+  return district?.id ?? null;
 }

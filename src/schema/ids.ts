@@ -9,6 +9,9 @@ import { badUserInput } from './errors.js';
 
 const SOURCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The types `node(id:)` can read; an id of any other type is the client's error, not a crash. */
+export const NODE_TYPES: ReadonlySet<string> = new Set(['Listing', 'Agent', 'Community']);
+
 export function encodeGlobalId(typename: string, localId: string | number | bigint): string {
   return Buffer.from(`${typename}:${localId}`).toString('base64url');
 }
@@ -20,6 +23,8 @@ export function decodeGlobalId(globalId: string): { typename: string; id: string
   const colon = text.indexOf(':');
   const typename = text.slice(0, colon);
   if (colon < 1 || !/^[A-Z][A-Za-z]*$/.test(typename)) throw badUserInput('id', 'is not a valid id');
+  if (!NODE_TYPES.has(typename))
+    throw badUserInput('id', `is an id of ${typename.slice(0, 40)}, which node(id:) cannot read`);
   return { typename, id: text.slice(colon + 1) };
 }
 

@@ -4,6 +4,7 @@ import './types/agent.js';
 import './types/city.js';
 import './types/communities.js';
 import './types/community.js';
+import './types/community-listings.js';
 import './types/enums.js';
 import './types/history.js';
 import './types/listing.js';

@@ -70,3 +70,79 @@ export async function listCommunities(
     totalCount,
   };
 }
+
+/** A community as one source knows it: a listing's reference (few fields) or a list record (more). */
+export interface CommunityView {
+  provider: ProviderName;
+  sourceId: string | null;
+  cityId: string | null;
+  name: string;
+  district: string | null;
+  districtId?: string | null;
+  subdistrict: string | null;
+  averageUnitPrice: number | null;
+  resaleAverageUnitPrice?: number | null;
+  resaleListingCount?: number | null;
+  buildingType?: string | null;
+  builtYear?: number | null;
+  location?: { latitude: number; longitude: number } | null;
+  coverUrl?: string | null;
+  /** Set on a list record: nothing more to learn about it. */
+  fetchedAt?: string;
+}
+
+/**
+ * THE merge of what two sources say of one community: the list record's values where it has them,
+ * the listing's where it has not (its district wording, a subdistrict). So 顺义区 and 顺义 are one
+ * district (110113), and a listing's null average or build year gives way to the list's 38500, 2003.
+ */
+export function mergeCommunity(ref: CommunityView, record: Community | null): CommunityView {
+  if (!record) return ref;
+  const pick = <T>(a: T | null | undefined, b: T | null | undefined): T | null => a ?? b ?? null;
+  return {
+    provider: record.provider,
+    sourceId: record.sourceId,
+    cityId: record.cityId,
+    name: record.name,
+    district: pick(record.district, ref.district),
+    districtId: pick(record.districtId, ref.districtId),
+    subdistrict: pick(record.subdistrict, ref.subdistrict),
+    averageUnitPrice: pick(record.averageUnitPrice, ref.averageUnitPrice),
+    resaleAverageUnitPrice: pick(record.resaleAverageUnitPrice, ref.resaleAverageUnitPrice),
+    resaleListingCount: pick(record.resaleListingCount, ref.resaleListingCount),
+    buildingType: pick(record.buildingType, ref.buildingType),
+    builtYear: pick(record.builtYear, ref.builtYear),
+    location: pick(record.location, ref.location),
+    coverUrl: pick(record.coverUrl, ref.coverUrl),
+    fetchedAt: record.fetchedAt,
+  };
+}
+
+/** Spacing, full-width characters and brackets aside: 双裕花园（西区） is 双裕花园西区. */
+function sameName(a: string, b: string): boolean {
+  const fold = (s: string) => s.normalize('NFKC').replace(/[\s()（）[\]【】]/g, '');
+  return fold(a) === fold(b);
+}
+
+/**
+ * The community list's record of a community a listing names: the first list page of a search by
+ * its name in its city (one upstream call, through the community-page cache), the record with its
+ * id, or without one (Fang) the same name in the same district. null when there is no list provider
+ * or no such record; never a guess between two.
+ */
+export async function findCommunityRecord(
+  store: ListingStore,
+  ref: CommunityView,
+): Promise<Community | null> {
+  if (!ref.cityId || ref.fetchedAt) return null;
+  const provider = communityProvider(store.providers.values());
+  if (!provider) return null;
+  const { value } = await store.communityPage(provider.name, { cityId: ref.cityId, keyword: ref.name }, 0);
+  if (ref.sourceId && ref.provider === provider.name)
+    return value.communities.find((c) => c.sourceId === ref.sourceId) ?? null;
+  const same = value.communities.filter(
+    (c) =>
+      sameName(c.name, ref.name) && (!ref.districtId || !c.districtId || c.districtId === ref.districtId),
+  );
+  return same.length === 1 ? (same[0] as Community) : null;
+}

@@ -31,6 +31,8 @@ export interface SearchRequest {
   areaMax?: number | null;
   decoration?: Decoration | null;
   amenities?: readonly Amenity[] | null;
+  /** GB/T 2260 district codes. */
+  districtIds?: readonly string[] | null;
 }
 
 /** The one query a request means: defaults filled in, sets deduplicated and ordered. */
@@ -47,6 +49,7 @@ export function searchQueryOf(request: SearchRequest, sort: SearchSort | null | 
     areaMax: request.areaMax ?? null,
     decoration: request.decoration ?? null,
     amenities: [...new Set(request.amenities ?? [])].sort(),
+    districtIds: [...new Set(request.districtIds ?? [])].sort(),
     sort: sort ?? 'RELEVANCE',
   };
 }
@@ -69,14 +72,23 @@ export function planSearch(
       if (requested) throw new ProviderNotConfiguredError(name);
       continue;
     }
-    const reason = !provider.searchSupport(query).serves
-      ? `${name} does not list ${query.listingType} in this city`
+    const support = provider.searchSupport(query);
+    const reason = !support.serves
+      ? (support.reason ?? `${name} does not list ${query.listingType} in this city`)
       : !provider.rules.sorts.has(query.sort)
         ? `${name} cannot sort by ${query.sort}`
         : null;
     if (reason === null) providers.push(name);
     else if (requested) throw new SearchInputError('filter.providers', reason);
     else skipped.push({ provider: name, reason });
+  }
+  if (
+    providers.length === 0 &&
+    query.districtIds.length > 0 &&
+    skipped.some((s) => /districtIds/.test(s.reason))
+  ) {
+    // Asked for districts no provider can narrow to: say so rather than answer an empty page.
+    throw new SearchInputError('filter.districtIds', skipped.map((s) => s.reason).join('; '));
   }
   if (providers.length === 0 && skipped.length === 0) {
     throw new SearchInputError('filter.providers', 'no configured provider can serve this search');

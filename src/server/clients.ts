@@ -127,15 +127,32 @@ export class MinuteBudget {
 
   /** Takes `amount`, or nothing and says in how many whole seconds it would be there. */
   take(amount: number, nowMs: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const room = this.check(amount, nowMs);
+    if (room.ok) this.#available -= amount;
+    return room;
+  }
+
+  /** Whether `amount` is there now, taking nothing: a request's worst case, before it runs. */
+  check(amount: number, nowMs: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    this.#refill(nowMs);
+    if (amount <= this.#available) return { ok: true };
+    const missing = amount - this.#available;
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((missing * 60) / this.perMinute)) };
+  }
+
+  /**
+   * Charges what a request actually spent (0 for an answer served from cache). Requests that ran
+   * side by side can overdraw it: the debt is paid back by refilling before the next passes `check`.
+   */
+  charge(amount: number, nowMs: number): void {
+    this.#refill(nowMs);
+    this.#available -= amount;
+  }
+
+  #refill(nowMs: number): void {
     const elapsed = Math.max(0, nowMs - this.#lastMs);
     this.#available = Math.min(this.perMinute, this.#available + (elapsed * this.perMinute) / 60_000);
     this.#lastMs = Math.max(this.#lastMs, nowMs);
-    if (amount <= this.#available) {
-      this.#available -= amount;
-      return { ok: true };
-    }
-    const missing = amount - this.#available;
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((missing * 60) / this.perMinute)) };
   }
 }
 

@@ -15,7 +15,7 @@ import {
 import type { ProviderName } from '../domain/listing.js';
 import type { ListingProvider } from '../providers/provider.js';
 import { communityProvider, stubCarries } from '../providers/rules.js';
-import { DEFAULT_FIRST } from '../search/paging.js';
+import { DEFAULT_FIRST, MAX_FIRST } from '../search/paging.js';
 
 /**
  * The cost of an operation in upstream calls: the most provider calls it can trigger, computed
@@ -30,6 +30,10 @@ import { DEFAULT_FIRST } from '../search/paging.js';
  * - `listing`: 1. `node`: 1. `nodes(ids)`: 1 per id.
  * - `communities(first: N)`: the community pages that can hold N.
  * - `cities`, `service`, `market`, introspection: 0 (and the history fields of a listing).
+ * - A listing's `community` beyond `__typename`: one community-list search per listing (its merged
+ *   view); a `Community.listings` under `communities` or `node`: a search's cost per community.
+ * - A `first` outside 1 to MAX_FIRST: 0 for that field, which fails on its range (its own message)
+ *   before any call; the cost guard must not answer for it with a cost message.
  * Aliases and repeated fields each count.
  */
 
@@ -59,9 +63,11 @@ interface Walker {
 /** One rule per root field; a test checks that every Query field has one. */
 export const ROOT_FIELD_COSTS: Readonly<Record<string, RootRule>> = {
   search: searchCost,
-  listing: () => 1,
-  node: () => 1,
-  nodes: (_field, args) => (Array.isArray(args.ids) ? args.ids.length : 1),
+  listing: (field, _args, walk) => 1 + selectsCommunity(walk.fieldsAt(field.selectionSet, [])),
+  node: (field, _args, walk) => 1 + nestedListingsCost(walk.fieldsAt(field.selectionSet, []), walk),
+  nodes: (field, args, walk) =>
+    (Array.isArray(args.ids) ? args.ids.length : 1) *
+    (1 + nestedListingsCost(walk.fieldsAt(field.selectionSet, []), walk)),
   communities: communitiesCost,
   cities: () => 0,
   service: () => 0,
@@ -155,7 +161,37 @@ function included(
   return include?.if !== false;
 }
 
+/** What a listing's own community reference answers without the community list. */
+const COMMUNITY_REF_FIELDS: ReadonlySet<string> = new Set(['__typename', 'name', 'subdistrict', 'cityId']);
+
+/** How many `community` fields of a listing selection read past its reference (a community-list search each). */
+function selectsCommunity(listingFields: FieldNode[]): number {
+  return listingFields.filter(
+    (f) =>
+      f.name.value === 'community' &&
+      (f.selectionSet?.selections ?? []).some(
+        (s) => s.kind !== Kind.FIELD || !COMMUNITY_REF_FIELDS.has(s.name.value),
+      ),
+  ).length;
+}
+
+/** The searches of `Community.listings` fields among a community's fields. */
+function nestedListingsCost(communityFields: FieldNode[], walk: Walker): number {
+  let total = 0;
+  for (const field of communityFields.filter((f) => f.name.value === 'listings')) {
+    const args = Object.fromEntries(
+      (field.arguments ?? []).map((a) => [
+        a.name.value,
+        a.value.kind === Kind.INT ? Number(a.value.value) : MAX_FIRST,
+      ]),
+    );
+    total += searchCost(field, { first: args.first ?? undefined, after: null }, walk);
+  }
+  return total;
+}
+
 function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+  if (outOfRange(args.first)) return 0;
   const first = asCount(args.first);
   const resumed = args.after != null;
   const filter = (args.filter ?? {}) as { providers?: ProviderName[] | null };
@@ -170,13 +206,22 @@ function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walke
   const needsDetail = nodeFields.some(
     (f) => !NOT_FROM_PROVIDER.has(f.name.value) && asked.some((p) => !stubCarries(p.rules, f.name.value)),
   );
-  return searches + (needsDetail ? first : 0);
+  const lookups = selectsCommunity(nodeFields) * first;
+  return searches + (needsDetail ? first : 0) + lookups;
 }
 
-function communitiesCost(_field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+function communitiesCost(field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+  if (outOfRange(args.first)) return 0;
   const pageSize = communityProvider(walk.providers.values())?.rules.communities?.pageSize;
   if (!pageSize) return 0;
-  return pagesFor(asCount(args.first), pageSize, args.after != null);
+  const first = asCount(args.first);
+  const nested = nestedListingsCost(walk.fieldsAt(field.selectionSet, ['edges', 'node']), walk);
+  return pagesFor(first, pageSize, args.after != null) + first * nested;
+}
+
+/** A `first` the field's validation refuses: it fails before any call. */
+function outOfRange(value: unknown): boolean {
+  return typeof value === 'number' && (value < 1 || value > MAX_FIRST);
 }
 
 /**

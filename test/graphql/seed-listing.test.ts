@@ -38,7 +38,7 @@ describe('the seed 000 listing through the whole stack', () => {
       community: {
         sourceId: '1111027379646',
         name: '双裕花园西区',
-        district: '顺义区',
+        district: { id: '110113', name: '顺义区' },
         subdistrict: '后沙峪',
       },
       downPayment: 450_000,

@@ -55,9 +55,16 @@ describe('upstream economy, counted at the sandbox', () => {
         Array.from({ length: 25 }, () => gw.query(SearchFullDocument, variables)),
       );
       for (const r of results) expect(dataOf(r).search.edges).toHaveLength(20);
-      // One search per provider and one detail per listing, however many clients asked.
+      // One search per provider, one detail per listing and one community-list search per
+      // community (its merged average), however many clients asked.
       expect(calls({ path: BEIKE_DETAIL }) + calls({ path: FANG_DETAIL })).toBe(20);
-      expect(calls()).toBe(22);
+      const communities = new Set(
+        dataOf(results[0]!).search.edges.map(
+          (e) => `${e.node.community?.name}|${e.node.community?.district?.id}`,
+        ),
+      );
+      expect(calls({ path: BEIKE_PATHS.communities })).toBe(communities.size);
+      expect(calls()).toBe(22 + communities.size);
     } finally {
       gw.app.sandbox!.setLatency(0);
     }

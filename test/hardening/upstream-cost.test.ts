@@ -89,15 +89,29 @@ describe('the cost of an operation in upstream calls', () => {
 
   it('takes `first` from variables, and counts one page more when resuming from a cursor', async () => {
     const query = `query($first: Int, $after: String) {
-      search(filter: {cityId: "110000", providers: [BEIKE]}, first: $first, after: $after) { edges { node { title } } }
+      search(filter: {cityId: "110000", providers: [FANG]}, first: $first, after: $after) { edges { node { title community { builtYear } } } }
     }`;
-    // 121 listings from the start span 7 Beike pages of 20.
-    await expectRefused(query, 7, { first: 121 });
-    // 120 from the start: 6 pages, within the limit (and then refused as an invalid `first`);
-    // from a cursor, which may point into a page: up to 7.
-    const fromStart = await gw.raw({ query, variables: { first: 120 } });
-    expect(fromStart.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
-    await expectRefused(query, 7, { first: 120, after: 'any-cursor' });
+    // 6 listings from the start: 1 Fang page (its stubs carry the community) and one community-list
+    // lookup per listing: 7.
+    await expectRefused(query, 7, { first: 6 });
+    // 5: 1 page and 5 lookups, within the limit; from a cursor, one page more at worst: 7.
+    const fromStart = await gw.raw({ query, variables: { first: 5 } });
+    expect(fromStart.errors).toBeUndefined();
+    gw.app.sandbox!.calls.reset();
+    await expectRefused(query, 7, { first: 5, after: 'any-cursor' });
+  });
+
+  it('checks the range of `first` before the cost, with its own message (issue 11)', async () => {
+    const query =
+      'query($first: Int) { search(filter: {cityId: "110000"}, first: $first) { edges { node { title } } } }';
+    for (const first of [1000, 121, 0]) {
+      const response = await gw.raw({ query, variables: { first } });
+      expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
+      expect(response.errors?.[0]?.message).toBe('first: must be 1 to 50');
+    }
+    const literal = await gw.raw({ query: `{ ${stubSearch(1000)} }` });
+    expect(literal.errors?.[0]?.message).toBe('first: must be 1 to 50');
+    expect(calls()).toBe(0);
   });
 
   it('node costs 1 and nodes 1 per id; listing 1; communities its pages; cities nothing', async () => {

@@ -109,7 +109,7 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
       page,
       (item, report, now) => {
         const community = decodeCommunity(item, report);
-        return community && normaliseCommunity(community, query.cityId, now);
+        return community && normaliseCommunity(community, query.cityId, now, report);
       },
     );
     return { communities, ...paging };

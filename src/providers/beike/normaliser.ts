@@ -11,6 +11,7 @@ import type {
 } from '../../domain/listing.js';
 import type { DecodeReport } from '../decode.js';
 import {
+  districtIdOf,
   parseCommunityText,
   parseDate,
   parseDecoration,
@@ -95,7 +96,7 @@ export function normaliseHouse(raw: RawHouse, context: NormaliseContext): Listin
         isFloorPlan: p.group !== null && FLOOR_PLAN_GROUP.test(p.group),
       }),
     ),
-    community: communityOf(raw),
+    community: communityOf(raw, cityId, report),
     agent: raw.agent ? agentOf(raw.agent) : null,
     downPayment: raw.downPaymentWan === null ? null : wanToYuan(raw.downPaymentWan),
     monthlyPayment: raw.monthlyPayment,
@@ -145,7 +146,7 @@ function fallbackTitle(raw: RawHouse, layout: Layout | null, area: number | null
   return parts.length > 0 ? parts.join(' ') : raw.houseCode;
 }
 
-function communityOf(raw: RawHouse): CommunityRef | null {
+function communityOf(raw: RawHouse, cityId: string | null, report: DecodeReport): CommunityRef | null {
   const fromText = raw.communityText ? parseCommunityText(raw.communityText) : null;
   const name = raw.communityName ?? fromText?.name ?? null;
   if (!name) return null;
@@ -153,6 +154,7 @@ function communityOf(raw: RawHouse): CommunityRef | null {
     sourceId: raw.communityId,
     name,
     district: fromText?.district ?? null,
+    districtId: districtIdOf(cityId, fromText?.district ?? null, report),
     subdistrict: fromText?.subdistrict ?? null,
     averageUnitPrice: null,
   };
@@ -170,13 +172,20 @@ function agentOf(raw: RawAgent): Agent {
   };
 }
 
-export function normaliseCommunity(raw: RawCommunity, fallbackCityId: string, now: Date): Community {
+export function normaliseCommunity(
+  raw: RawCommunity,
+  fallbackCityId: string,
+  now: Date,
+  report?: DecodeReport,
+): Community {
+  const cityId = raw.cityId ?? fallbackCityId;
   return {
     provider: 'BEIKE',
     sourceId: raw.communityId,
-    cityId: raw.cityId ?? fallbackCityId,
+    cityId,
     name: raw.name,
     district: raw.district,
+    districtId: districtIdOf(cityId, raw.district, report, 'district_name'),
     subdistrict: raw.subdistrict,
     // Beike writes 0 for "no price known".
     averageUnitPrice: positive(raw.avgUnitPrice),

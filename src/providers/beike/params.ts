@@ -70,6 +70,66 @@ export const AMENITY_TOKEN: Partial<Record<Amenity, Token>> = { METRO: confirmed
 /** `ie2` has a lift, `ie1` none. No SearchFilter field asks for it yet. */
 export const ELEVATOR_TOKEN: Record<'yes' | 'no', Token> = { yes: confirmed('ie2'), no: confirmed('ie1') };
 
+/**
+ * GB/T 2260 district code → Beike's own district id, sent as `d<id>` in `condition` (providers.md,
+ * Evidence 2026-12: the app API takes the region as `d<districtId>b<bizcircleId>`; Beike's ids are
+ * its own). Beijing's ids come from public code listing Lianjia/Beike district ids for city 110000
+ * (e.g. 23008618 海淀, 23008614 东城, 23008626 西城, 23008613 朝阳, the first four also seen in
+ * public crawler URLs as `d<id>`). Shanghai's are GB/T-like codes seen in a commented-out copy of
+ * the same list (崇明 under its old county code 310230): less sure, so assumed. For the other
+ * cities no public evidence was found: their ids are assumed to follow Shanghai's pattern (the
+ * GB/T code itself). Also assumed: sending `d<id>` alone, without the `b<bizcircleId>` part.
+ * A district missing here cannot be filtered upstream (the search says so, never ignores it).
+ */
+const DISTRICT_ROWS: readonly (readonly [string, Token])[] = [
+  ['110101', confirmed('23008614')],
+  ['110102', confirmed('23008626')],
+  ['110105', confirmed('23008613')],
+  ['110106', confirmed('23008617')],
+  ['110107', confirmed('23008623')],
+  ['110108', confirmed('23008618')],
+  ['110109', confirmed('23008620')],
+  ['110111', confirmed('23008616')],
+  ['110112', confirmed('23008625')],
+  ['110113', confirmed('23008624')],
+  ['110114', confirmed('23008611')],
+  ['110115', confirmed('23008615')],
+  ['110116', confirmed('23008619')],
+  ['110117', confirmed('23008622')],
+  ['110118', confirmed('23008621')],
+  ['110119', confirmed('23008628')],
+  ...['310101', '310104', '310105', '310106', '310107', '310109', '310110', '310112', '310113']
+    .concat(['310114', '310115', '310116', '310117', '310118', '310120'])
+    .map((code) => [code, assumed(code)] as const),
+  ['310151', assumed('310230')],
+  // No evidence: assumed to be the GB/T code, as in Shanghai.
+  ...['440103', '440104', '440105', '440106', '440111', '440112', '440113', '440114', '440115']
+    .concat(['440117', '440118', '440303', '440304', '440305', '440306', '440307', '440308'])
+    .concat(['440309', '440310', '440311', '330102', '330105', '330106', '330108', '330109'])
+    .concat(['330110', '330111', '330112', '330113', '330114', '330122', '330127', '330182'])
+    .concat(['510104', '510105', '510106', '510107', '510108', '510112', '510113', '510114'])
+    .concat(['510115', '510116', '510117', '510118', '510121', '510129', '510131', '510181'])
+    .concat(['510182', '510183', '510184', '510185'])
+    .map((code) => [code, assumed(code)] as const),
+];
+export const DISTRICT_TOKEN: ReadonlyMap<string, Token> = new Map(DISTRICT_ROWS);
+
+/** Beike's district id → GB/T code, to read `district_id` back (community lists). */
+export const GBT_OF_BEIKE_DISTRICT: ReadonlyMap<string, string> = new Map(
+  DISTRICT_ROWS.map(([code, token]) => [token.token, code]),
+);
+
+/**
+ * The `d<id>` token of a search, when Beike can apply its districts upstream: one district with a
+ * known id (the evidence shows one region per `condition`). undefined when it cannot.
+ */
+export function districtToken(districtIds: readonly string[]): string | null | undefined {
+  if (districtIds.length === 0) return null;
+  if (districtIds.length > 1) return undefined;
+  const id = DISTRICT_TOKEN.get(districtIds[0] ?? '');
+  return id ? `d${id.token}` : undefined;
+}
+
 const KEYWORD_PREFIX = 'rs';
 
 /**
@@ -94,6 +154,9 @@ function decimal(n: number): string {
 /** The `condition` of get-ershoufang-list for a RESALE search. */
 export function resaleCondition(query: SearchQuery): string {
   const tokens: string[] = [];
+  // Region first, as the app's URLs write it; a search Beike cannot narrow this way is not sent.
+  const district = districtToken(query.districtIds);
+  if (district) tokens.push(district);
   const sort = SORT_TOKEN[query.sort];
   if (sort) tokens.push(sort.token);
 
@@ -132,10 +195,17 @@ function keywordToken(keyword: string | null): string | null {
 }
 
 export function beikeSearchSupport(query: SearchQuery): SearchSupport {
-  const serves =
+  const served =
     BEIKE_LISTING_TYPES.includes(query.listingType) && !!findCity(query.cityId)?.providers.includes('BEIKE');
+  const districts = districtToken(query.districtIds) !== undefined;
+  const serves = served && districts;
+  const reason = !served
+    ? undefined
+    : districts
+      ? undefined
+      : 'BEIKE can filter by one district at a time (districtIds), and only by a district of its table';
   const ignoredFilters: string[] = [];
   // Only the metro has a token: a school or hospital wish is not honoured.
   if (query.amenities.some((a) => !AMENITY_TOKEN[a])) ignoredFilters.push('amenities');
-  return { serves, ignoredFilters };
+  return { serves, ignoredFilters, ...(reason ? { reason } : {}) };
 }

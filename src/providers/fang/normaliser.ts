@@ -11,7 +11,14 @@ import type {
   Photo,
 } from '../../domain/listing.js';
 import { type DecodeReport, looseString, stringList } from '../decode.js';
-import { parseDecoration, parseFloor, parseLayout, parseOrientations, wanToYuan } from '../wording.js';
+import {
+  districtIdOf,
+  parseDecoration,
+  parseFloor,
+  parseLayout,
+  parseOrientations,
+  wanToYuan,
+} from '../wording.js';
 import {
   amount,
   area,
@@ -107,7 +114,7 @@ export function normaliseHouse(raw: RawHouse, ctx: NormaliseContext): Listing | 
     tags: support,
     amenities: readAmenities(support),
     photos: readPhotos(raw.images, report),
-    community: readCommunity(buildingName, place),
+    community: readCommunity(buildingName, place, place.cityId ?? ctx.fallbackCityId, report),
     agent: readAgent(raw.agent, report),
     downPayment: null,
     monthlyPayment: null,
@@ -179,12 +186,18 @@ function readStatus(status: string | null, report: DecodeReport): boolean | null
   return null;
 }
 
-function readCommunity(name: string | null, place: Place): CommunityRef | null {
+function readCommunity(
+  name: string | null,
+  place: Place,
+  cityId: string | null,
+  report: DecodeReport,
+): CommunityRef | null {
   if (!name) return null;
   return {
     sourceId: null,
     name,
     district: place.district,
+    districtId: districtIdOf(cityId, place.district, report, 'region'),
     subdistrict: place.subdistrict,
     averageUnitPrice: null,
   };

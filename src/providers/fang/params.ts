@@ -50,13 +50,27 @@ const AMENITY_PARAM: Record<Amenity, string> = { METRO: 'metro', SCHOOL: 'school
 /** Fang's house_style codes stop at 5room, which means five bedrooms or more. */
 const MAX_STYLE_ROOMS = 5;
 
+/**
+ * THE district rule. `region` takes GB/T codes, one level after another separated by commas (seed
+ * 004: "110000,110105" = 北京-朝阳), so one district narrows upstream; several cannot be sent.
+ */
+export function fangRegion(query: SearchQuery): string | undefined {
+  if (query.districtIds.length > 1) return undefined;
+  return [query.cityId, ...query.districtIds].join(',');
+}
+
 export function fangSearchSupport(query: SearchQuery): SearchSupport {
   const city = findCity(query.cityId);
-  const serves = FANG_LISTING_TYPES.includes(query.listingType) && !!city?.providers.includes('FANG');
+  const served = FANG_LISTING_TYPES.includes(query.listingType) && !!city?.providers.includes('FANG');
+  const districts = fangRegion(query) !== undefined;
   const ignoredFilters: string[] = [];
   if (query.bedrooms.some((n) => n < 1)) ignoredFilters.push('bedrooms');
   if (!FANG_SORTS.has(query.sort)) ignoredFilters.push('sort');
-  return { serves, ignoredFilters };
+  return {
+    serves: served && districts,
+    ignoredFilters,
+    ...(served && !districts ? { reason: 'FANG can filter by one district at a time (districtIds)' } : {}),
+  };
 }
 
 /**
@@ -77,7 +91,7 @@ export function searchParams(
   pageParam: FangFlavour['pageParam'] = 'page_num',
 ): Record<string, string> {
   const params: Record<string, string> = {
-    region: query.cityId,
+    region: fangRegion(query) ?? query.cityId,
     house_type: HOUSE_TYPE_PARAM[query.listingType],
     [pageParam]: String(pageNum),
     page_size: String(pageSize),

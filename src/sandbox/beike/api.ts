@@ -7,7 +7,7 @@ import { stableHex } from '../random.js';
 import { type Answer, jsonAnswer, type ProviderApi } from '../server/answer.js';
 import type { CallLimits } from '../server/limits.js';
 import type { BeikeListSpelling } from '../types.js';
-import { type BeikeCondition, parseCondition } from './condition.js';
+import { type BeikeCondition, beikeDistrictId, parseCondition } from './condition.js';
 import { detailData } from './detail.js';
 import { BEIKE_PAGE_SIZE, listItemJson, searchListings } from './search.js';
 
@@ -263,7 +263,7 @@ function communityItem({ community: c, count, averageUnitPrice }: CommunityRow) 
     community_name: c.name,
     city_id: Number(c.cityId),
     city_name: findCity(c.cityId)?.name ?? '',
-    district_id: stableDigits(`district:${c.cityId}:${c.district}`, 8),
+    district_id: beikeDistrictId(c.cityId, c.districtFull),
     district_name: c.district,
     bizcircle_id: stableDigits(`bizcircle:${c.cityId}:${c.subdistrict}`, 9),
     bizcircle_name: c.subdistrict,

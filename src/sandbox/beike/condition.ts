@@ -1,3 +1,4 @@
+import { findDistrict } from '../../domain/districts.js';
 import type { Decoration } from '../../domain/listing.js';
 
 /**
@@ -19,11 +20,43 @@ import type { Decoration } from '../../domain/listing.js';
  * | `co21` / `co22`    | total price ascending / descending                              |
  * | `co41` / `co42`    | unit price ascending / descending                               |
  * | `co11` / `co12`    | area ascending / descending                                     |
+ * | `d<id>[b<id>]`     | district by Beike's own district id (BEIKE_DISTRICT_IDS), the   |
+ * |                    | bizcircle part accepted and not used; once at most              |
  * | `rs<keyword>`      | keyword (percent-decoded once more if it still is encoded)      |
  *
  * No sort token = the provider's relevance order. Tokens may come in any order before the
  * keyword. Anything else, or a repeated range or sort token, is invalid.
  */
+
+/**
+ * The simulated Beike's own district ids, by GB/T code, for the districts the sandbox generates:
+ * Beijing's as public code lists them, the others GB/T-like as assumed for Shanghai (the gateway's
+ * table, src/providers/beike/params.ts, is checked against this one by a test).
+ */
+export const BEIKE_DISTRICT_IDS: Readonly<Record<string, string>> = {
+  '110101': '23008614',
+  '110102': '23008626',
+  '110105': '23008613',
+  '110106': '23008617',
+  '110108': '23008618',
+  '110112': '23008625',
+  '110113': '23008624',
+  '110114': '23008611',
+  ...Object.fromEntries(
+    ['310115', '310104', '310106', '310105', '310112', '310110', '310107']
+      .concat(['440106', '440104', '440105', '440113', '440111', '440112'])
+      .concat(['440305', '440304', '440303', '440306', '440307', '440309'])
+      .concat(['330106', '330102', '330105', '330108', '330110', '330109'])
+      .concat(['510104', '510107', '510105', '510108', '510106', '510116'])
+      .map((code) => [code, code]),
+  ),
+};
+
+/** Beike's district id of a district the sandbox words as 朝阳区 in a city; '' for none. */
+export function beikeDistrictId(cityId: string, districtFull: string): string {
+  const code = findDistrict(cityId, districtFull)?.id;
+  return (code && BEIKE_DISTRICT_IDS[code]) ?? '';
+}
 
 const DECORATIONS = { '1': 'FULL', '2': 'SIMPLE', '3': 'ROUGH' } as const satisfies Record<
   string,
@@ -43,6 +76,8 @@ export interface BeikeCondition {
   nearMetro: boolean;
   elevator: boolean | null;
   sort: BeikeSort | null;
+  /** Beike's own district id (`d<id>`). */
+  district: string | null;
   keyword: string | null;
 }
 
@@ -62,6 +97,7 @@ export function parseCondition(text: string): ParsedCondition {
     nearMetro: false,
     elevator: null,
     sort: null,
+    district: null,
     keyword: null,
   };
   let rest = text;
@@ -75,7 +111,12 @@ export function parseCondition(text: string): ParsedCondition {
     const price = PRICE.exec(rest);
     const area = AREA.exec(rest);
     const sort = /^co\d\d/.exec(rest);
-    if (bedrooms) {
+    const region = /^d(\d+)(?:b(\d+))?/.exec(rest);
+    if (region) {
+      if (condition.district) return invalid('district given twice');
+      condition.district = region[1] ?? null;
+      rest = rest.slice(region[0].length);
+    } else if (bedrooms) {
       const n = Number(bedrooms[1]);
       if (!condition.bedrooms.includes(n)) condition.bedrooms.push(n);
       rest = rest.slice(bedrooms[0].length);

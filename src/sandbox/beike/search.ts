@@ -1,7 +1,7 @@
 import type { BeikeListingRecord } from '../data/records.js';
 import type { BeikeListSpelling } from '../types.js';
 import { DECORATION_TEXT, layoutText, wanText } from '../wording.js';
-import type { BeikeCondition, BeikeSort } from './condition.js';
+import { type BeikeCondition, type BeikeSort, beikeDistrictId } from './condition.js';
 import { coverPic } from './detail.js';
 
 export const BEIKE_PAGE_SIZE = 20;
@@ -51,6 +51,8 @@ export function matches(listing: BeikeListingRecord, condition: BeikeCondition):
   if (condition.decorations.length > 0 && !condition.decorations.includes(listing.decoration)) return false;
   if (condition.nearMetro && !listing.amenities.includes('METRO')) return false;
   if (condition.elevator !== null && listing.hasElevator !== condition.elevator) return false;
+  if (condition.district && beikeDistrictId(listing.cityId, listing.districtFull) !== condition.district)
+    return false;
   if (keyword) {
     const k = keyword.toLowerCase();
     const haystacks = [listing.title, listing.communityName, listing.districtFull, listing.subdistrict];

@@ -1,73 +1,181 @@
-import type { ProviderName } from '../../domain/listing.js';
+import { PROVIDERS, type ProviderName } from '../../domain/listing.js';
+import { isUpstreamError } from '../../http/errors.js';
+import { type CommunityView, findCommunityRecord, mergeCommunity } from '../../search/communities.js';
 import { builder } from '../builder.js';
-import { encodeGlobalId } from '../ids.js';
+import type { GraphQLContext } from '../context.js';
+import { badUserInput, upstreamGraphQLError } from '../errors.js';
+import { DistrictType, districtOf } from './district.js';
 import { ProviderEnum } from './enums.js';
 import { GeoPointType } from './geo-point.js';
 
 /** A community as a listing names it, or as a community list describes it (more fields known). */
-export interface CommunityShape {
-  provider: ProviderName;
-  sourceId: string | null;
-  cityId: string | null;
-  name: string;
-  district: string | null;
-  subdistrict: string | null;
-  averageUnitPrice: number | null;
-  resaleAverageUnitPrice?: number | null;
-  resaleListingCount?: number | null;
-  buildingType?: string | null;
-  builtYear?: number | null;
-  location?: { latitude: number; longitude: number } | null;
-  coverUrl?: string | null;
+export type CommunityShape = CommunityView;
+
+/**
+ * A community's local id: provider, its id there (empty for Fang, which gives none), city, district
+ * and name, so that `node(id:)` can find it again with one community-list search by name.
+ * `market`'s filter reads the first two parts.
+ */
+export function communityLocalId(c: CommunityView): string {
+  return [c.provider, c.sourceId ?? '', c.cityId ?? '', c.sourceId ? '' : (c.districtId ?? ''), c.name].join(
+    ':',
+  );
 }
 
-export const CommunityType = builder.objectRef<CommunityShape>('Community').implement({
-  description: 'A residential community (小区 / 楼盘).',
+function parseCommunityLocalId(localId: string): CommunityView {
+  const [provider = '', sourceId = '', cityId = '', districtId = '', ...name] = localId.split(':');
+  if (!PROVIDERS.includes(provider as ProviderName) || !/^\d{6}$/.test(cityId) || name.join(':') === '')
+    throw badUserInput('id', 'is not a valid community id');
+  return {
+    provider: provider as ProviderName,
+    sourceId: sourceId || null,
+    cityId,
+    districtId: districtId || null,
+    name: name.join(':'),
+    district: null,
+    subdistrict: null,
+    averageUnitPrice: null,
+  };
+}
+
+const views = new WeakMap<GraphQLContext, Map<string, Promise<CommunityView>>>();
+
+/**
+ * What every source knows of this community, merged (search/communities.ts): a list record is
+ * complete already; a listing's reference is completed from the community list once per request
+ * (and through the shared community-page cache across requests).
+ */
+export function mergedCommunity(
+  c: CommunityView,
+  ctx: GraphQLContext,
+): CommunityView | Promise<CommunityView> {
+  if (c.fetchedAt) return c;
+  let cache = views.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    views.set(ctx, cache);
+  }
+  const key = communityLocalId(c);
+  let view = cache.get(key);
+  if (!view) {
+    view = findCommunityRecord(ctx.store, c).then(
+      (record) => mergeCommunity(c, record),
+      (error: unknown) => {
+        // The listing's own reference stands; the failure is reported once.
+        if (isUpstreamError(error)) ctx.partialErrors.push(upstreamGraphQLError(error));
+        return c;
+      },
+    );
+    cache.set(key, view);
+  }
+  return view;
+}
+
+/**
+ * A field read from the merged view, unless `alone` says the listing's own reference already holds
+ * the answer (its name, its district once read, the ids of a Beike community): no lookup then.
+ */
+function merged<R>(pick: (c: CommunityView) => R, alone: (c: CommunityView) => boolean = () => false) {
+  return (c: CommunityView, _args: object, ctx: GraphQLContext): R | Promise<R> => {
+    if (alone(c)) return pick(c);
+    const view = mergedCommunity(c, ctx);
+    return view instanceof Promise ? view.then(pick) : pick(view);
+  };
+}
+const always = () => true;
+const hasListId = (c: CommunityView) => c.sourceId !== null && c.provider === 'BEIKE';
+
+export const CommunityType = builder.loadableNode('Community', {
+  description:
+    'A residential community (小区 / 楼盘), the same whichever way it is reached (`communities`, ' +
+    "`Listing.community`, `node`): what the community list knows is merged with what a listing's " +
+    "provider says. Reading a listing's community beyond its name costs one community-list search " +
+    '(cached).',
+  id: { resolve: (c, _args, ctx) => merged(communityLocalId, hasListId)(c, {}, ctx) },
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'averageUnitPrice' in value,
+  load: (ids: string[], ctx: GraphQLContext) =>
+    Promise.all(
+      ids.map(async (id) => {
+        const ref = parseCommunityLocalId(id);
+        try {
+          const record = await findCommunityRecord(ctx.store, ref);
+          // A community-list id the list no longer has is gone; a Fang community is only its name.
+          if (!record) return ref.provider === 'FANG' ? ref : null;
+          return mergeCommunity(ref, record);
+        } catch (error) {
+          return isUpstreamError(error) ? upstreamGraphQLError(error) : (error as Error);
+        }
+      }),
+    ) as Promise<CommunityView[]>,
   fields: (t) => ({
-    id: t.id({
-      nullable: true,
-      description: 'Opaque, stable id; null when the provider gives the community no id (Fang).',
-      resolve: (c) => (c.sourceId ? encodeGlobalId('Community', `${c.provider}:${c.sourceId}`) : null),
+    provider: t.field({
+      type: ProviderEnum,
+      description: 'Where the community is described (BEIKE once matched to its community list).',
+      resolve: merged((c) => c.provider, hasListId),
     }),
-    provider: t.expose('provider', { type: ProviderEnum, description: 'Where the community is described.' }),
-    sourceId: t.exposeString('sourceId', { nullable: true, description: "The provider's community id." }),
-    cityId: t.exposeString('cityId', { nullable: true, description: 'GB/T 2260 city code.' }),
-    name: t.exposeString('name', { description: 'Name, e.g. 双裕花园西区.' }),
-    district: t.exposeString('district', { nullable: true, description: 'District (区), e.g. 顺义区.' }),
-    subdistrict: t.exposeString('subdistrict', {
+    sourceId: t.string({
+      nullable: true,
+      description: "The provider's community id; null when none is known (Fang gives none).",
+      resolve: merged((c) => c.sourceId, hasListId),
+    }),
+    cityId: t.string({
+      nullable: true,
+      description: 'GB/T 2260 city code.',
+      resolve: merged((c) => c.cityId),
+    }),
+    name: t.string({ description: 'Name, e.g. 双裕花园西区.', resolve: merged((c) => c.name, always) }),
+    district: t.field({
+      type: DistrictType,
+      nullable: true,
+      description:
+        'District (GB/T 2260), e.g. 110113 顺义区, whether a provider wrote 顺义区 or 顺义. Null when the ' +
+        "provider's wording names no district (counted as decode drift, never guessed). Breaking change: " +
+        "this was a String (the provider's wording).",
+      resolve: merged(
+        (c) => districtOf(c.districtId),
+        (c) => !!c.districtId,
+      ),
+    }),
+    subdistrict: t.string({
       nullable: true,
       description: 'Area within the district (板块), e.g. 后沙峪.',
+      resolve: merged((c) => c.subdistrict, always),
     }),
-    averageUnitPrice: t.exposeFloat('averageUnitPrice', {
+    averageUnitPrice: t.float({
       nullable: true,
-      description: 'Average price, yuan per m², where the provider says.',
+      description: 'Average price, yuan per m², where a source says.',
+      resolve: merged((c) => c.averageUnitPrice),
     }),
     resaleAverageUnitPrice: t.float({
       nullable: true,
       description: 'Average asking price of resale listings, yuan per m².',
-      resolve: (c) => c.resaleAverageUnitPrice ?? null,
+      resolve: merged((c) => c.resaleAverageUnitPrice ?? null),
     }),
     resaleListingCount: t.int({
       nullable: true,
       description: 'Resale listings on offer.',
-      resolve: (c) => c.resaleListingCount ?? null,
+      resolve: merged((c) => c.resaleListingCount ?? null),
     }),
     buildingType: t.string({
       nullable: true,
       description: 'Building type, e.g. 板楼.',
-      resolve: (c) => c.buildingType ?? null,
+      resolve: merged((c) => c.buildingType ?? null),
     }),
-    builtYear: t.int({ nullable: true, description: 'Year completed.', resolve: (c) => c.builtYear ?? null }),
+    builtYear: t.int({
+      nullable: true,
+      description: 'Year completed.',
+      resolve: merged((c) => c.builtYear ?? null),
+    }),
     location: t.field({
       type: GeoPointType,
       nullable: true,
       description: 'Position.',
-      resolve: (c) => c.location ?? null,
+      resolve: merged((c) => c.location ?? null),
     }),
     coverUrl: t.string({
       nullable: true,
       description: 'Cover picture URL.',
-      resolve: (c) => c.coverUrl ?? null,
+      resolve: merged((c) => c.coverUrl ?? null),
     }),
   }),
 });

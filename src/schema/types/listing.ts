@@ -10,6 +10,7 @@ import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../er
 import { encodeGlobalId, isValidSourceId, listingLocalId, parseListingLocalId } from '../ids.js';
 import { AgentNode } from './agent.js';
 import { CommunityType } from './community.js';
+import { DistrictType, districtOf } from './district.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, OrientationEnum, ProviderEnum } from './enums.js';
 import { FloorType } from './floor.js';
 import { GeoPointType } from './geo-point.js';
@@ -126,6 +127,14 @@ export const ListingNode = builder.loadableNode('Listing', {
       nullable: true,
       description: 'The community (小区).',
       resolve: detailField('community', (c, l) => c && { ...c, provider: l.provider, cityId: l.cityId }),
+    }),
+    district: t.field({
+      type: DistrictType,
+      nullable: true,
+      description:
+        "District (GB/T 2260) of the listing's community, whatever the provider's wording (西湖区, 西湖); " +
+        'null when the wording names no district (counted as decode drift, never guessed).',
+      resolve: detailField('community', (c) => districtOf(c?.districtId)),
     }),
     agent: t.field({
       type: AgentNode,

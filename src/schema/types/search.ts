@@ -1,6 +1,7 @@
 import { responsePathAsArray } from 'graphql';
 import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
+import { districtById } from '../../domain/districts.js';
 import { PROVIDER_RULES } from '../../providers/rules.js';
 import { planSearch, searchQueryOf } from '../../search/plan.js';
 import { type ProviderSearchStatus, runSearch, type SearchResult } from '../../search/search-service.js';
@@ -55,10 +56,22 @@ export const SearchFilterInput = builder.inputType('SearchFilter', {
     areaMax: t.float({ description: 'Largest floor area, m².', validate: money }),
     decoration: t.field({ type: DecorationEnum, description: 'Interior.' }),
     amenities: t.field({ type: [AmenityEnum], description: 'All of these nearby.' }),
+    districtIds: t.stringList({
+      description:
+        'In any of these districts: GB/T 2260 codes of the city (see `City.districts`), e.g. ["110105"]. ' +
+        'Each provider gets its own form (Beike its own district ids, Fang `region`); a provider that ' +
+        'cannot narrow to them (today: more than one district) is skipped and says why in `providers`.',
+      validate: z
+        .array(z.string().regex(/^\d{6}$/, 'must be GB/T 2260 district codes such as "110105"'))
+        .min(1, 'must name at least one district')
+        .max(20, 'must name at most 20 districts'),
+    }),
   }),
   // Loose: a validator's output replaces the input, and a strict object would drop the other fields.
   validate: z
     .looseObject({
+      cityId: z.string(),
+      districtIds: z.array(z.string()).nullish(),
       priceMin: z.number().nullish(),
       priceMax: z.number().nullish(),
       areaMin: z.number().nullish(),
@@ -71,6 +84,13 @@ export const SearchFilterInput = builder.inputType('SearchFilter', {
         if (min != null && max != null && min > max)
           ctx.addIssue({ code: 'custom', message: `must not exceed ${high}`, path: [low] });
       }
+      const foreign = (f.districtIds ?? []).filter((id) => districtById(id)?.cityId !== f.cityId);
+      if (foreign.length > 0)
+        ctx.addIssue({
+          code: 'custom',
+          message: `${foreign.join(', ')} is not a district of city ${f.cityId} (see City.districts)`,
+          path: ['districtIds'],
+        });
     }),
 });
 
@@ -122,7 +142,7 @@ const ProviderSearchStatusType = builder.objectRef<ProviderSearchStatus>('Provid
   }),
 });
 
-const SearchConnectionType = connectionType<SearchResult['edges'][number]['node'], SearchResult>(
+export const SearchConnectionType = connectionType<SearchResult['edges'][number]['node'], SearchResult>(
   'SearchConnection',
   {
     description: 'A page of a search merged across providers (Relay connection).',

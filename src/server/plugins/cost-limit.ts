@@ -3,6 +3,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { ClientRegistry } from '../clients.js';
 import { callerOf, exchangeOf } from '../exchange.js';
 import type { RefusalLog } from '../refusal-log.js';
+import { currentRequestScope } from '../request-scope.js';
 import { limitError } from '../results.js';
 import { type CostProviders, upstreamCost } from '../upstream-cost.js';
 
@@ -10,6 +11,9 @@ import { type CostProviders, upstreamCost } from '../upstream-cost.js';
  * Refuses, before execution, an operation whose worst-case upstream calls (src/server/upstream-cost.ts)
  * exceed the per-request limit (400 COST_LIMIT_EXCEEDED) or what its client has left of its
  * per-minute budget (429 RATE_LIMITED, Retry-After). The operations of one batched request add up.
+ * The budget is then charged what the operation actually sent upstream (the request scope counts
+ * it; retries included, since each is paid): an answer served from cache costs nothing, so paging
+ * back and forth over cached pages never runs a client out of budget.
  */
 export function useCostLimit(options: {
   maxCost: number;
@@ -18,6 +22,8 @@ export function useCostLimit(options: {
   refusals: RefusalLog;
 }): Plugin {
   const spentByExchange = new WeakMap<object, number>();
+  // Upstream calls of a request already charged: a batch's operations share one scope.
+  const chargedByScope = new WeakMap<object, number>();
   return {
     onExecute({ args, setResultAndStopExecution }) {
       const cost = upstreamCost({
@@ -47,7 +53,8 @@ export function useCostLimit(options: {
         });
         return;
       }
-      const taken = caller?.cost?.take(cost, options.registry.now()) ?? { ok: true };
+      const budget = caller?.cost;
+      const taken = budget?.check(cost, options.registry.now()) ?? { ok: true };
       if (!taken.ok) {
         options.refusals.note(
           'COST_RATE_LIMITED',
@@ -72,6 +79,21 @@ export function useCostLimit(options: {
         return;
       }
       if (exchange) spentByExchange.set(exchange, spent + cost);
+      if (!budget) return;
+      const scope = currentRequestScope();
+      if (scope && !chargedByScope.has(scope)) chargedByScope.set(scope, scope.upstreamCalls);
+      return {
+        onExecuteDone() {
+          // Outside a request scope (library use) the worst case is all that is known.
+          let spentNow = cost;
+          if (scope) {
+            const charged = chargedByScope.get(scope) ?? 0;
+            spentNow = scope.upstreamCalls - charged;
+            chargedByScope.set(scope, scope.upstreamCalls);
+          }
+          budget.charge(spentNow, options.registry.now());
+        },
+      };
     },
   };
 }

@@ -174,6 +174,7 @@ describe('Beike community normalisation', () => {
       cityId: '110000',
       name: '双裕花园西区',
       district: '顺义',
+      districtId: '110113',
       subdistrict: null,
       averageUnitPrice: 38_500,
       resaleAverageUnitPrice: null,

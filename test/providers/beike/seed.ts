@@ -50,6 +50,8 @@ export const SEED_LISTING: Omit<Listing, 'fetchedAt'> = {
     sourceId: '1111027379646',
     name: '双裕花园西区',
     district: '顺义区',
+    // The wording read through the GB/T 2260 table.
+    districtId: '110113',
     subdistrict: '后沙峪',
     averageUnitPrice: null,
   },

@@ -69,6 +69,7 @@ const query: SearchQuery = {
   areaMax: null,
   decoration: null,
   amenities: ['METRO', 'SCHOOL'],
+  districtIds: [],
   sort: 'PRICE_ASC',
 };
 
