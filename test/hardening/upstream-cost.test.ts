@@ -164,8 +164,11 @@ describe('the per-client upstream-call budget', () => {
       `{ search(filter: {cityId: "${city}", providers: [FANG]}, first: ${first}) { edges { node { agent { name } } } } }`;
     try {
       const send = (query: string) => budgeted.raw({ query });
+      // 6 calls, then 6 more: the budget of 10 is overdrawn (each request within its worst case).
       expect((await send(agents(5, '110000'))).errors).toBeUndefined();
+      expect((await send(agents(5, '330100'))).errors).toBeUndefined();
       const before = budgeted.app.sandbox!.calls.count();
+      expect(before).toBe(12);
       const response = await fetch(budgeted.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
@@ -189,6 +192,32 @@ describe('the per-client upstream-call budget', () => {
       });
       // A free operation still runs.
       expect((await send('{ cities { id } }')).errors).toBeUndefined();
+    } finally {
+      await budgeted.close();
+    }
+  });
+});
+
+describe('the per-client budget is charged what a request actually called', () => {
+  it('a cached answer costs nothing: paging back over cached pages never runs out (issue 11)', async () => {
+    // No whole-answer cache: each repeat executes and is served by the listing caches.
+    const budgeted = await startGateway({ CLIENT_COST_PER_MINUTE: '10', RESPONSE_CACHE_TTL_SECONDS: '0' });
+    const agents = `{ search(filter: {cityId: "110000", providers: [FANG]}, first: 5) { edges { node { agent { name } } } } }`;
+    try {
+      // Worst case 6, actually 6 the first time: 4 left. Then served from cache: 0 each time
+      // (charged at the worst case, the second would already have been refused).
+      expect((await budgeted.raw({ query: agents })).errors).toBeUndefined();
+      const before = budgeted.app.sandbox!.calls.count();
+      expect(before).toBe(6);
+      for (let i = 0; i < 5; i++) {
+        const again = await budgeted.raw({ query: agents });
+        expect(again.errors, `repeat ${i}`).toBeUndefined();
+      }
+      expect(budgeted.app.sandbox!.calls.count()).toBe(before);
+      // Real calls still spend it: 6 more overdraw the 4 left, and the next is refused.
+      expect((await budgeted.raw({ query: agents.replace('110000', '310000') })).errors).toBeUndefined();
+      const spent = await budgeted.raw({ query: agents.replace('110000', '440300') });
+      expect(spent.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
     } finally {
       await budgeted.close();
     }

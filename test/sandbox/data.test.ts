@@ -119,6 +119,7 @@ describe('Beike condition grammar', () => {
         nearMetro: true,
         elevator: true,
         sort: 'co21',
+        district: null,
         keyword: '望京 西园',
       },
     });

@@ -9,8 +9,9 @@ import { type CostProviders, upstreamCost } from '../upstream-cost.js';
 
 /**
  * Refuses, before execution, an operation whose worst-case upstream calls (src/server/upstream-cost.ts)
- * exceed the per-request limit (400 COST_LIMIT_EXCEEDED) or what its client has left of its
- * per-minute budget (429 RATE_LIMITED, Retry-After). The operations of one batched request add up.
+ * exceed the per-request limit or its client's whole per-minute budget (400 COST_LIMIT_EXCEEDED), or
+ * whose client has spent its per-minute budget (429 RATE_LIMITED, Retry-After). The operations of
+ * one batched request add up.
  * The budget is then charged what the operation actually sent upstream (the request scope counts
  * it; retries included, since each is paid): an answer served from cache costs nothing, so paging
  * back and forth over cached pages never runs a client out of budget.
@@ -54,7 +55,9 @@ export function useCostLimit(options: {
         return;
       }
       const budget = caller?.cost;
-      const taken = budget?.check(cost, options.registry.now()) ?? { ok: true };
+      // The worst case guards the request (above); the budget only has to be not yet spent, since
+      // it is charged what the request really calls (often nothing: the caches answer).
+      const taken = budget?.check(1, options.registry.now()) ?? { ok: true };
       if (!taken.ok) {
         options.refusals.note(
           'COST_RATE_LIMITED',

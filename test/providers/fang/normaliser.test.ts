@@ -76,6 +76,7 @@ describe('normaliseHouse', () => {
         sourceId: null,
         name: '望京西园三区',
         district: '朝阳',
+        districtId: '110105',
         subdistrict: '望京',
         averageUnitPrice: null,
       },
