@@ -138,7 +138,10 @@ async function main(url: string): Promise<void> {
   if (run.mode === 'SANDBOX') console.log('(the server runs on SANDBOX data: simulated listings)');
   console.log(`search: ${run.listings.length} listings over 2 pages, cheapest first`);
   for (const { node } of run.listings) {
-    console.log(`  ${node.provider.padEnd(5)} ${yuan(node.totalPrice).padStart(12)}  ${node.title}`);
+    const district = node.community?.district?.name ?? '—';
+    console.log(
+      `  ${node.provider.padEnd(5)} ${yuan(node.totalPrice).padStart(12)}  ${district}  ${node.title}`,
+    );
   }
   const agent = run.withAgent?.agent;
   console.log(
