@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProviderName } from '../domain/listing.js';
-import type { CircuitState, UpstreamEvent } from '../http/transport.js';
+import type { CircuitStatus, UpstreamEvent } from '../http/transport.js';
 import type { DriftCount } from '../providers/decode.js';
 import type { ProviderHealth } from '../providers/provider.js';
 import type { CacheSource } from '../store/cached-fetcher.js';
@@ -13,7 +13,7 @@ import type { CacheSource } from '../store/cached-fetcher.js';
  */
 
 const PREFIX = 'listing_graph_';
-const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+const CIRCUIT_STATES: readonly CircuitStatus[] = ['closed', 'open', 'half_open'];
 const ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics']);
 const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD']);
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
