@@ -4,7 +4,7 @@ import type { ProviderName } from '../domain/listing.js';
 import type { CircuitStatus, UpstreamEvent } from '../http/transport.js';
 import type { DriftCount } from '../providers/decode.js';
 import type { ProviderHealth } from '../providers/provider.js';
-import type { CacheSource } from '../store/cached-fetcher.js';
+import type { CacheSource } from '../store/listing-store.js';
 
 /**
  * The Prometheus registry of one app (not prom-client's global one, so that several apps can run

@@ -39,7 +39,7 @@ import { MemoryPacer, type Pacer, type PacerOptions, RedisPacer } from './pacer.
 import type { RedisConnection } from './redis-connection.js';
 import { MemoryWorkLock, RedisWorkLock, type WorkLock, type WorkLockOptions } from './work-lock.js';
 
-export { type Fetched, SharedFetcher } from './shared-fetch.js';
+export { type Fetched, type FetchSource, SharedFetcher } from './shared-fetch.js';
 export type {
   BudgetTicket,
   CacheEntry,

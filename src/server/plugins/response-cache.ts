@@ -2,9 +2,8 @@ import { type DocumentNode, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
 import type { GraphQLContext, Mode } from '../../schema/context.js';
-import type { Cached } from '../../store/cached-fetcher.js';
 import type { HistoryStore } from '../../store/history/index.js';
-import type { ListingStore } from '../../store/listing-store.js';
+import type { Cached, ListingStore } from '../../store/listing-store.js';
 import {
   COMPRESS_MIN_BYTES,
   type CompressionObserver,
