@@ -19,6 +19,7 @@ import {
   type ClientMeter,
   type ClientMeterOptions,
   MemoryClientMeter,
+  type MeterResult,
   RedisClientMeter,
 } from './client-meter.js';
 import {
@@ -48,6 +49,7 @@ export type {
   CircuitStatus,
   CircuitTicket,
   ClientMeter,
+  MeterResult,
   Pacer,
   SharedCache,
   SharedDailyBudget,
