@@ -96,6 +96,8 @@ export interface MetricsSources {
   cacheSizes: () => Record<string, number>;
   /** Fields that failed to decode (or went missing) since start; bounded by the tally. */
   decodeDrift?: () => readonly DriftCount[];
+  /** Redis calls that fell back to local state, per concern; absent: no Redis configured. */
+  redisFallbacks?: () => Record<string, number>;
 }
 
 export class Metrics {
@@ -204,6 +206,20 @@ export class Metrics {
         }
       },
     });
+    if (sources.redisFallbacks) {
+      const fallbacks = sources.redisFallbacks;
+      new Counter({
+        name: `${PREFIX}redis_fallbacks_total`,
+        help: 'Shared-state operations answered locally because Redis could not, by concern',
+        labelNames: ['concern'],
+        registers,
+        // Counted by the connection; read out whole at each scrape.
+        collect() {
+          this.reset();
+          for (const [concern, n] of Object.entries(fallbacks())) this.inc({ concern }, n);
+        },
+      });
+    }
     new Gauge({
       name: `${PREFIX}cache_entries`,
       help: 'Entries held, by cache',

@@ -38,6 +38,9 @@ import {
 } from './daily-shares.js';
 import { MemoryPacer, type Pacer, type PacerOptions, RedisPacer } from './pacer.js';
 import type { RedisConnection } from './redis-connection.js';
+
+export { RedisConnection, type RedisSettings, type RedisStatus } from './redis-connection.js';
+
 import { MemoryWorkLock, RedisWorkLock, type WorkLock, type WorkLockOptions } from './work-lock.js';
 
 export { type Fetched, type FetchSource, SharedFetcher } from './shared-fetch.js';
