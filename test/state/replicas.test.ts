@@ -37,11 +37,15 @@ function replicaEnv(sandbox: Sandbox, redisUrl: string, prefix: string): Record<
   };
 }
 
-async function startReplicas(count: number, env: Record<string, string>) {
-  const servers = Array.from({ length: count }, () => spawnServer(env));
+/** Spawned into `servers` at once, so that afterAll stops them even when a start times out. */
+async function startReplicas(
+  servers: RunningServer[],
+  count: number,
+  env: Record<string, string>,
+): Promise<string[]> {
+  servers.push(...Array.from({ length: count }, () => spawnServer(env)));
   // Generous: on a loaded machine several processes compile and start side by side.
-  const bases = await Promise.all(servers.map((s) => s.base(120_000)));
-  return { servers, bases };
+  return Promise.all(servers.map((s) => s.base(120_000)));
 }
 
 async function stopReplicas(servers: RunningServer[]): Promise<void> {
@@ -70,15 +74,15 @@ async function ready(base: string): Promise<{ status: string; redis?: { state: s
 describe.skipIf(!redisUp)('three gateway replicas on one Redis', () => {
   const prefix = testPrefix();
   let sandbox: Sandbox;
-  let servers: RunningServer[] = [];
+  const servers: RunningServer[] = [];
   let bases: string[] = [];
   beforeAll(async () => {
     sandbox = await startSandbox();
-    ({ servers, bases } = await startReplicas(3, {
+    bases = await startReplicas(servers, 3, {
       ...replicaEnv(sandbox, SHARED_REDIS_URL, prefix),
       BEIKE_RATE_PER_SECOND: String(PACE),
       FANG_DAILY_BUDGET: String(BUDGET),
-    }));
+    });
   }, 150_000);
   afterAll(async () => {
     await stopReplicas(servers);
@@ -135,19 +139,19 @@ describe.skipIf(!redisUp)('replicas when their Redis stops mid-load', () => {
   const REPLICAS = 2;
   let redis: PrivateRedis;
   let sandbox: Sandbox;
-  let servers: RunningServer[] = [];
+  const servers: RunningServer[] = [];
   let bases: string[] = [];
   const prefix = testPrefix();
   beforeAll(async () => {
     redis = new PrivateRedis(await freePort());
     await redis.start();
     sandbox = await startSandbox();
-    ({ servers, bases } = await startReplicas(REPLICAS, {
+    bases = await startReplicas(servers, REPLICAS, {
       ...replicaEnv(sandbox, redis.url, prefix),
       FANG_DAILY_BUDGET: String(LIMIT),
       REDIS_FALLBACK_SHARE: String(SHARE),
       REDIS_COMMAND_TIMEOUT_MS: '200',
-    }));
+    });
   }, 150_000);
   afterAll(async () => {
     await stopReplicas(servers);
