@@ -175,6 +175,9 @@ describe.skipIf(!redisUp)('replicas when their Redis stops mid-load', () => {
       expect(state.redis).toMatchObject({ state: 'degraded' });
       expect(JSON.stringify(state.redis)).not.toMatch(/redis:\/\/|127\.0\.0\.1/);
     }
+    const metrics = await (await fetch(`${bases[0]}/metrics`)).text();
+    const budgetFallbacks = metrics.match(/^listing_graph_redis_fallbacks_total\{concern="budget"\} (\d+)/m);
+    expect(Number(budgetFallbacks?.[1])).toBeGreaterThan(0);
     expect([...before, ...during].every((a) => a.status < 500)).toBe(true);
     expect(sandbox.calls.count({ provider: 'fang' })).toBeLessThanOrEqual(LIMIT + REPLICAS * SHARE * LIMIT);
     expect(during.filter((a) => a.codes.length === 0).length).toBeGreaterThan(0);
