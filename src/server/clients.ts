@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { type MeterResult, type SharedState, sharedState } from '../state/index.js';
 
 /**
  * Who is calling, and how much each caller may still do this minute. With API keys configured,
@@ -27,8 +28,17 @@ export interface Caller {
   /** The partner's name, or `address:<peer>` for an anonymous caller. */
   id: string;
   keyed: boolean;
-  requests: MinuteBudget | null;
-  cost: MinuteBudget | null;
+  requests: Allowance | null;
+  cost: Allowance | null;
+}
+
+/** What a caller may still do this minute, counted in this process or on Redis for every replica. */
+export interface Allowance {
+  readonly perMinute: number;
+  /** Takes `amount`, or nothing and says in how many whole seconds it would be there. */
+  take(amount: number): Promise<MeterResult>;
+  /** Adds what a request really spent beyond what it took (negative: gives back); never refused. */
+  adjust(amount: number): Promise<void>;
 }
 
 const KEY = /^[\x21-\x7e]{16,256}$/;
@@ -109,53 +119,6 @@ function wholeOrNull(text: string | undefined, what: string): number | null {
   return Number(text);
 }
 
-/**
- * A budget refilled continuously at `perMinute` per minute, holding at most `perMinute`. Time is
- * passed in (milliseconds) so the arithmetic is testable without timers.
- */
-export class MinuteBudget {
-  #available: number;
-  #lastMs: number;
-
-  constructor(
-    readonly perMinute: number,
-    nowMs: number,
-  ) {
-    this.#available = perMinute;
-    this.#lastMs = nowMs;
-  }
-
-  /** Takes `amount`, or nothing and says in how many whole seconds it would be there. */
-  take(amount: number, nowMs: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    const room = this.check(amount, nowMs);
-    if (room.ok) this.#available -= amount;
-    return room;
-  }
-
-  /** Whether `amount` is there now, taking nothing: a request's worst case, before it runs. */
-  check(amount: number, nowMs: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    this.#refill(nowMs);
-    if (amount <= this.#available) return { ok: true };
-    const missing = amount - this.#available;
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((missing * 60) / this.perMinute)) };
-  }
-
-  /**
-   * Charges what a request actually spent (0 for an answer served from cache). Requests that ran
-   * side by side can overdraw it: the debt is paid back by refilling before the next passes `check`.
-   */
-  charge(amount: number, nowMs: number): void {
-    this.#refill(nowMs);
-    this.#available -= amount;
-  }
-
-  #refill(nowMs: number): void {
-    const elapsed = Math.max(0, nowMs - this.#lastMs);
-    this.#available = Math.min(this.perMinute, this.#available + (elapsed * this.perMinute) / 60_000);
-    this.#lastMs = Math.max(this.#lastMs, nowMs);
-  }
-}
-
 export type Identification = { ok: true; caller: Caller } | { ok: false };
 
 export class ClientRegistry {
@@ -165,17 +128,13 @@ export class ClientRegistry {
   readonly #keyed = new Map<string, Caller>();
   /** Anonymous callers by peer address; bounded, so a flood of addresses cannot grow memory. */
   readonly #anonymous = new LRUCache<string, Caller>({ max: 50_000 });
-  readonly #now: () => number;
+  readonly #state: SharedState;
 
-  constructor(clients: ApiClient[], defaults: ClientAllowances, now: () => number = Date.now) {
+  constructor(clients: ApiClient[], defaults: ClientAllowances, state: SharedState = sharedState(null)) {
     this.#clients = clients;
     this.#defaults = defaults;
     this.keysRequired = clients.length > 0;
-    this.#now = now;
-  }
-
-  now(): number {
-    return this.#now();
+    this.#state = state;
   }
 
   /**
@@ -210,12 +169,21 @@ export class ClientRegistry {
   #caller(id: string, keyed: boolean, requests: number | null, cost: number | null): Caller {
     const perMinuteRequests = requests ?? this.#defaults.requestsPerMinute;
     const perMinuteCost = cost ?? this.#defaults.costPerMinute;
-    const now = this.#now();
     return {
       id,
       keyed,
-      requests: perMinuteRequests > 0 ? new MinuteBudget(perMinuteRequests, now) : null,
-      cost: perMinuteCost > 0 ? new MinuteBudget(perMinuteCost, now) : null,
+      requests: this.#allowance('requests', id, perMinuteRequests),
+      cost: this.#allowance('cost', id, perMinuteCost),
+    };
+  }
+
+  #allowance(name: 'requests' | 'cost', id: string, perMinute: number): Allowance | null {
+    if (perMinute <= 0) return null;
+    const meter = this.#state.clientMeter({ name, perMinute });
+    return {
+      perMinute,
+      take: (amount) => meter.take(id, amount),
+      adjust: (amount) => meter.adjust(id, amount),
     };
   }
 }

@@ -10,6 +10,11 @@ export type MeterResult = { ok: true } | { ok: false; retryAfterSeconds: number 
 export interface ClientMeter {
   readonly perMinute: number;
   take(client: string, amount: number): Promise<MeterResult>;
+  /**
+   * Adds `amount` to what the client spent this minute (negative: gives it back), never refused:
+   * what a request really cost, known once it ran. It may overdraw the minute.
+   */
+  adjust(client: string, amount: number): Promise<void>;
 }
 
 export interface ClientMeterOptions {
@@ -33,6 +38,11 @@ async function takeFrom(limiter: Limiter, client: string, amount: number): Promi
   }
 }
 
+async function adjustOn(limiter: Limiter, client: string, amount: number): Promise<void> {
+  if (amount > 0) await limiter.penalty(client, amount).catch(() => undefined);
+  else if (amount < 0) await limiter.reward(client, -amount).catch(() => undefined);
+}
+
 /** One process: the same fixed one-minute windows as the Redis meter, kept in memory. */
 export class MemoryClientMeter implements ClientMeter {
   readonly perMinute: number;
@@ -45,6 +55,10 @@ export class MemoryClientMeter implements ClientMeter {
 
   take(client: string, amount: number): Promise<MeterResult> {
     return takeFrom(this.#limiter, client, amount);
+  }
+
+  adjust(client: string, amount: number): Promise<void> {
+    return adjustOn(this.#limiter, client, amount);
   }
 }
 
@@ -87,5 +101,9 @@ export class RedisClientMeter implements ClientMeter {
 
   take(client: string, amount: number): Promise<MeterResult> {
     return takeFrom(this.#limiter, client, amount);
+  }
+
+  adjust(client: string, amount: number): Promise<void> {
+    return adjustOn(this.#limiter, client, amount);
   }
 }

@@ -1,6 +1,5 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { ClientRegistry } from '../clients.js';
 import { callerOf, exchangeOf } from '../exchange.js';
 import type { RefusalLog } from '../refusal-log.js';
 import { currentRequestScope } from '../request-scope.js';
@@ -11,22 +10,21 @@ import { type CostProviders, upstreamCost } from '../upstream-cost.js';
  * Refuses, before execution, an operation whose worst-case upstream calls (src/server/upstream-cost.ts)
  * exceed the per-request limit or its client's whole per-minute budget (400 COST_LIMIT_EXCEEDED), or
  * whose client has spent its per-minute budget (429 RATE_LIMITED, Retry-After). The operations of
- * one batched request add up.
- * The budget is then charged what the operation actually sent upstream (the request scope counts
- * it; retries included, since each is paid): an answer served from cache costs nothing, so paging
- * back and forth over cached pages never runs a client out of budget.
+ * one batched request add up. The worst case guards the request; the budget is charged what the
+ * operation actually sent upstream (the request scope counts it; retries included, since each is
+ * paid): an answer served from cache costs nothing, so paging back and forth over cached pages never
+ * runs a client out. Requests side by side can overdraw it by their worst cases at most.
  */
 export function useCostLimit(options: {
   maxCost: number;
   providers: CostProviders;
-  registry: ClientRegistry;
   refusals: RefusalLog;
 }): Plugin {
   const spentByExchange = new WeakMap<object, number>();
   // Upstream calls of a request already charged: a batch's operations share one scope.
   const chargedByScope = new WeakMap<object, number>();
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    async onExecute({ args, setResultAndStopExecution }) {
       const cost = upstreamCost({
         schema: args.schema,
         document: args.document,
@@ -54,11 +52,16 @@ export function useCostLimit(options: {
         });
         return;
       }
+      // Counted before the (possibly remote) take: a batch's operations run side by side.
+      if (exchange) spentByExchange.set(exchange, spent + cost);
+      // The budget only has to be unspent: one unit is taken now, and the rest of what the
+      // operation really calls is charged once it ran.
       const budget = caller?.cost;
-      // The worst case guards the request (above); the budget only has to be not yet spent, since
-      // it is charged what the request really calls (often nothing: the caches answer).
-      const taken = budget?.check(1, options.registry.now()) ?? { ok: true };
+      const scope = currentRequestScope();
+      if (scope && !chargedByScope.has(scope)) chargedByScope.set(scope, scope.upstreamCalls);
+      const taken = (await budget?.take(1)) ?? { ok: true };
       if (!taken.ok) {
+        if (exchange) spentByExchange.set(exchange, (spentByExchange.get(exchange) ?? cost) - cost);
         options.refusals.note(
           'COST_RATE_LIMITED',
           { client: caller?.id, cost },
@@ -81,20 +84,16 @@ export function useCostLimit(options: {
         });
         return;
       }
-      if (exchange) spentByExchange.set(exchange, spent + cost);
       if (!budget) return;
-      const scope = currentRequestScope();
-      if (scope && !chargedByScope.has(scope)) chargedByScope.set(scope, scope.upstreamCalls);
       return {
         onExecuteDone() {
           // Outside a request scope (library use) the worst case is all that is known.
           let spentNow = cost;
           if (scope) {
-            const charged = chargedByScope.get(scope) ?? 0;
-            spentNow = scope.upstreamCalls - charged;
+            spentNow = scope.upstreamCalls - (chargedByScope.get(scope) ?? 0);
             chargedByScope.set(scope, scope.upstreamCalls);
           }
-          budget.charge(spentNow, options.registry.now());
+          void budget.adjust(spentNow - 1);
         },
       };
     },
