@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DISTRICTS } from '../../src/domain/districts.js';
+import { normaliseCommunity } from '../../src/providers/beike/normaliser.js';
 import {
   beikeSearchSupport,
   DISTRICT_TOKEN,
@@ -59,6 +60,29 @@ describe('Beike: d<id> with its own district ids', () => {
   });
 });
 
+describe('Beike community lists: district_id checked against the table', () => {
+  const seen: string[] = [];
+  const stop = onDecodeProblem((provider, endpoint, field) => seen.push(`${provider}|${endpoint}|${field}`));
+  const raw = (districtId: string) =>
+    ({
+      communityId: '1111027379646',
+      cityId: '110000',
+      name: '双裕花园西区',
+      district: '顺义',
+      districtId,
+      subdistrict: null,
+    }) as unknown as Parameters<typeof normaliseCommunity>[0];
+
+  it('counts drift when Beike names a district by an id the table gives to another', () => {
+    const report = new DecodeReport('BEIKE', 'community/list');
+    expect(normaliseCommunity(raw('23008624'), '110000', new Date(), report).districtId).toBe('110113');
+    expect(seen).toEqual([]);
+    normaliseCommunity(raw('23008613'), '110000', new Date(), report);
+    expect(seen).toEqual(['BEIKE|community/list|district_id']);
+    stop();
+  });
+});
+
 describe('Fang: region as GB/T codes, one level after another', () => {
   it('sends city,district', () => {
     expect(searchParams(searchQuery({ districtIds: ['110105'] }), 1, 20).region).toBe('110000,110105');
@@ -75,7 +99,7 @@ describe('Fang: region as GB/T codes, one level after another', () => {
 describe('district wording', () => {
   const seen: string[] = [];
   const stop = onDecodeProblem((provider, endpoint, field) => seen.push(`${provider}|${endpoint}|${field}`));
-  afterEach(() => {
+  beforeEach(() => {
     seen.length = 0;
   });
 

@@ -23,6 +23,7 @@ import {
   wanToYuan,
 } from '../wording.js';
 import type { RawAgent, RawCommunity, RawHouse } from './decoder.js';
+import { GBT_OF_BEIKE_DISTRICT } from './params.js';
 
 /** Beike's wording → the domain model (yuan, yuan/m², m², ISO dates). */
 
@@ -179,13 +180,19 @@ export function normaliseCommunity(
   report?: DecodeReport,
 ): Community {
   const cityId = raw.cityId ?? fallbackCityId;
+  const districtId = districtIdOf(cityId, raw.district, report, 'district_name');
+  // Beike's own id for the district it names: one our table maps elsewhere is a wrong (assumed)
+  // id in DISTRICT_TOKEN, which the first live day should show.
+  const mapped = raw.districtId ? GBT_OF_BEIKE_DISTRICT.get(raw.districtId) : undefined;
+  if (districtId && raw.districtId && mapped !== districtId)
+    report?.record('district_id', 'disagrees with the district table');
   return {
     provider: 'BEIKE',
     sourceId: raw.communityId,
     cityId,
     name: raw.name,
     district: raw.district,
-    districtId: districtIdOf(cityId, raw.district, report, 'district_name'),
+    districtId,
     subdistrict: raw.subdistrict,
     // Beike writes 0 for "no price known".
     averageUnitPrice: positive(raw.avgUnitPrice),
