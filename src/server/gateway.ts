@@ -166,7 +166,7 @@ function guards(security: SecuritySettings, { logger, lag, state }: GatewayOptio
           }),
         ]
       : []),
-    useClientAccess(registryOf(security, state), GRAPHQL_ENDPOINT, refusals),
+    useClientAccess(registryOf(security, state), GRAPHQL_ENDPOINT, refusals, security.trustedProxies),
     ...(security.persistedOperations ? [usePersistedOperations(security.persistedOperations)] : []),
     useOperationLimits(security.limits),
     useSchemaDisclosure(security),
