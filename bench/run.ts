@@ -50,7 +50,10 @@ const settings = {
   searchCity: '110000',
 };
 const profile = process.env.BENCH_PROFILE === '1';
-const burstOnly = process.env.BENCH_ONLY === 'burst';
+const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+const burstOnly = only.size === 1 && only.has('burst');
+/** BENCH_ONLY=warm,cold,memory,burst picks scenarios (a subset prints, and writes nothing unless BENCH_OUT). */
+const picked = (scenario: string) => only.size === 0 || only.has(scenario);
 /** The committed record changes only when asked; a plain run writes under the git-ignored local/. */
 const record = process.env.BENCH_RECORD === '1' || process.argv.includes('--record');
 const outFile =
@@ -130,17 +133,23 @@ async function main(): Promise<void> {
 
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
   const bench = await startSystems(sandbox, upstream, profileDir);
-  const outcomes: Outcome[] = [
-    await warmScenario(bench, 'warm search', searchBody(settings.searchCity)),
-    await warmScenario(bench, 'warm listing', listingBody(bench.ref)),
-    graphiqlPage(bench.graphiql),
-  ];
-  const cold = await coldSearch(bench);
-  outcomes.push(cold.outcome, await thunderingHerd(bench, cold.oneQueryCalls));
+  const outcomes: Outcome[] = [];
+  if (picked('warm'))
+    outcomes.push(
+      await warmScenario(bench, 'warm search', searchBody(settings.searchCity)),
+      await warmScenario(bench, 'warm listing', listingBody(bench.ref)),
+      graphiqlPage(bench.graphiql),
+    );
+  if (picked('cold')) {
+    const cold = await coldSearch(bench);
+    outcomes.push(cold.outcome, await thunderingHerd(bench, cold.oneQueryCalls));
+  }
   const memory =
-    settings.listings > 0 ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl) : null;
+    settings.listings > 0 && picked('memory')
+      ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl)
+      : null;
   if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick] });
-  outcomes.push(await burstScenario(upstream));
+  if (picked('burst')) outcomes.push(await burstScenario(upstream));
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }
@@ -224,6 +233,10 @@ async function warmScenario(bench: Bench, scenario: string, body: string): Promi
         body,
       });
       const peak = await system.child.call<number>('peak');
+      log(
+        `  ${system.name}: ${figures.requestsPerSecond.toFixed(0)} req/s, p99 ${figures.p99Ms} ms, ` +
+          `status ${JSON.stringify(figures.statusCodes)}`,
+      );
       const spent = (await bench.calls()) - before;
       runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
     }
@@ -255,9 +268,9 @@ async function warmScenario(bench: Bench, scenario: string, body: string): Promi
       ? [
           {
             scenario,
-            target: '≥ 0.5× the ceiling (req/s)',
+            target: '≥ 0.8× the ceiling (req/s)',
             result: `${gatewayRow.vsCeiling!.toFixed(2)}×`,
-            met: gatewayRow.vsCeiling! >= 0.5,
+            met: gatewayRow.vsCeiling! >= 0.8,
           },
         ]
       : [];

@@ -1,7 +1,7 @@
 import { type DocumentNode, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LRUCache } from 'lru-cache';
-import type { GraphQLContext, Mode } from '../../schema/context.js';
+import { type GraphQLContext, type Mode, NOTICES_OF_THE_DATA } from '../../schema/context.js';
 import type { Cached } from '../../store/cached-fetcher.js';
 import type { HistoryStore } from '../../store/history/index.js';
 import type { ListingStore } from '../../store/listing-store.js';
@@ -63,7 +63,8 @@ const FOLLOW_TIMEOUT_MS = 30_000;
  *
  * Freshness is per field read: an entry lives until the earliest moment one of the cached search
  * pages or details it was built from goes stale (never past `ttlMs`). Answers with errors or
- * warnings (stale data), introspection, batches, and anything not a query are never kept.
+ * warnings of a failure (stale data), introspection, batches, and anything not a query are never
+ * kept; a warning about the data itself (NOTICES_OF_THE_DATA) is kept with the answer.
  *
  * Registered last, it runs after every other plugin's `onRequest` (client identity, request
  * rate). What it skips on a hit depends on the body alone (operation limits, persisted
@@ -148,7 +149,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
           state.ready =
             state.cacheable &&
             operation?.operation === 'query' &&
-            !(result.errors?.length || ctx.partialErrors.length || ctx.notices.length) &&
+            !(result.errors?.length || ctx.partialErrors.length) &&
+            ctx.notices.every((notice) => NOTICES_OF_THE_DATA.has(notice.code)) &&
             !isIntrospective(args.document, introspective) &&
             state.freshUntil > now();
         },
