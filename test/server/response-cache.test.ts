@@ -166,11 +166,19 @@ describe('response cache keeps only queries', () => {
           Query: {
             counter: () => ++runs.query,
             // The notices the product's search gives: one about the data read, one about a failure.
-            beyondReach: (_root: unknown, _args: unknown, ctx: { notices: { code: string }[] }) => {
+            beyondReach: (
+              _root: unknown,
+              _args: unknown,
+              ctx: { partialErrors: unknown[]; notices: { code: string }[] },
+            ) => {
               ctx.notices.push({ code: 'RESULTS_BEYOND_REACH' });
               return ++runs.beyondReach;
             },
-            stale: (_root: unknown, _args: unknown, ctx: { notices: { code: string }[] }) => {
+            stale: (
+              _root: unknown,
+              _args: unknown,
+              ctx: { partialErrors: unknown[]; notices: { code: string }[] },
+            ) => {
               ctx.notices.push({ code: 'STALE_DATA' });
               return ++runs.stale;
             },
@@ -179,7 +187,10 @@ describe('response cache keeps only queries', () => {
           Mutation: { bump: () => ++runs.mutation },
         },
       }),
-      context: () => ({ partialErrors: [], notices: [] }),
+      context: (): { partialErrors: unknown[]; notices: { code: string }[] } => ({
+        partialErrors: [],
+        notices: [],
+      }),
       plugins: [
         useResponseCache({ ttlMs: 60_000, maxEntries: 10, listTtlMs: 0, detailTtlMs: 0, mode: 'LIVE' }),
       ],

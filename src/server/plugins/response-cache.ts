@@ -194,7 +194,7 @@ function answer(
   if (encoding) {
     let encoded = entry.encoded[encoding];
     if (!encoded) {
-      encoded = compressSync(body, encoding);
+      encoded = compressSync(body, encoding, 'kept');
       entry.encoded[encoding] = encoded;
       onCompressed?.(encoding);
     }
