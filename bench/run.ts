@@ -162,7 +162,7 @@ async function main(): Promise<void> {
     settings.listings > 0 && picked('memory')
       ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl)
       : null;
-  if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick] });
+  if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick, memory.footprint] });
   if (picked('burst')) outcomes.push(await burstScenario(upstream));
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
@@ -595,6 +595,12 @@ async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
         growth <= 0.1 &&
         heapGrowth <= 0.1 &&
         failures === 0,
+    } satisfies Yardstick,
+    footprint: {
+      scenario: 'memory footprint',
+      target: `with ${maxEntries} details cached: RSS ≤ 350 MB, live heap ≤ 60 MB`,
+      result: `RSS ${last.rssMb} MB, live heap ${last.liveHeapMb} MB (${last.caches.detail} details cached)`,
+      met: last.rssMb <= 350 && last.liveHeapMb <= 60,
     } satisfies Yardstick,
   };
 }
