@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -88,10 +88,18 @@ async function start<R>(kind: string, options: Parameters<typeof Child.start>[1]
   return { child, ready };
 }
 
+const scratch: string[] = [];
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'listing-graph-bench-'));
+  scratch.push(dir);
+  return dir;
+}
+
 try {
   await main();
 } finally {
   await Promise.all(children.map((c) => c.stop()));
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 }
 
 /** What the scenarios share: the running systems and the warm answers they serve. */
@@ -608,6 +616,9 @@ async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
 /** The configuration the gateway runs with: the product's defaults, except as said in the notes. */
 function gatewayEnv(upstream: SandboxReady): Record<string, string> {
   return {
+    // Its own history store (PGlite, one process per directory): two gateways on one directory
+    // corrupt it, and a run must not start with the observations of the runs before it.
+    DATA_DIR: scratchDir(),
     NODE_ENV: 'production',
     // Only to measure the page's transfer size; it changes nothing on the POST path.
     GRAPHIQL: '1',
