@@ -9,6 +9,7 @@ import { type ListingRef, listingBody, nodesBody, SEARCH_EVERY_FIELD, searchBody
 import { Child } from './ipc.js';
 import { ACCEPT_ENCODING, type LoadFigures, load } from './load.js';
 import { summariseProfile } from './profile-summary.js';
+import { replicasScenario } from './replicas.js';
 import {
   type BenchResult,
   type MemoryCheckpoint,
@@ -25,8 +26,9 @@ import {
  * Settings (environment): BENCH_LATENCY_MS (50), BENCH_ROUNDS (3), BENCH_SECONDS (3),
  * BENCH_CONNECTIONS (32), BENCH_LISTINGS (100000), BENCH_COLD_SAMPLES (15), BENCH_PROFILE (1 writes
  * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file),
- * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst (only that
- * scenario, printed, nothing written),
+ * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst or
+ * BENCH_ONLY=replicas (only that scenario, printed, nothing written), BENCH_REDIS_URL (the Redis of
+ * the replicas scenario, default redis://127.0.0.1:6379/0; without one it is skipped),
  * BENCH_RECORD (1, or `--record`: update the committed bench/results/latest.json; otherwise the
  * results go to the git-ignored bench/results/local/).
  */
@@ -52,7 +54,8 @@ const settings = {
 const profile = process.env.BENCH_PROFILE === '1';
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const burstOnly = only.size === 1 && only.has('burst');
-/** BENCH_ONLY=warm,cold,memory,burst picks scenarios (a subset prints, and writes nothing unless BENCH_OUT). */
+const replicasOnly = only.size === 1 && only.has('replicas');
+/** BENCH_ONLY=warm,uncached,cold,memory,burst,replicas picks scenarios. */
 const picked = (scenario: string) => only.size === 0 || only.has(scenario);
 /** The committed record changes only when asked; a plain run writes under the git-ignored local/. */
 const record = process.env.BENCH_RECORD === '1' || process.argv.includes('--record');
@@ -149,6 +152,26 @@ async function main(): Promise<void> {
     return;
   }
 
+  const replicas = () =>
+    replicasScenario({
+      start,
+      // History off: the replicas would otherwise share one PGlite directory, which PGlite cannot.
+      env: { ...gatewayEnv(upstream), HISTORY_ENABLED: '0' },
+      calls: () => sandbox.call<number>('calls'),
+      log,
+      seconds: settings.seconds,
+      connections: settings.connections,
+      samples: settings.coldSamples,
+    });
+  if (replicasOnly) {
+    const scenario = await replicas();
+    for (const row of scenario.rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+    for (const y of scenario.yardsticks) {
+      process.stdout.write(`${y.scenario}: ${y.result} (target ${y.target}: ${y.met ? 'met' : 'NOT met'})\n`);
+    }
+    return;
+  }
+
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
   const bench = await startSystems(sandbox, upstream, profileDir);
   const outcomes: Outcome[] = [];
@@ -172,6 +195,7 @@ async function main(): Promise<void> {
       : null;
   if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick, memory.footprint] });
   if (picked('burst')) outcomes.push(await burstScenario(upstream));
+  if (picked('replicas')) outcomes.push(await replicas());
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }
