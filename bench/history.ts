@@ -36,6 +36,9 @@ function observations(round: number): Observation[] {
         monthlyRent: null,
         area: 50 + (i % 70),
         bedrooms: 1 + (i % 4),
+        livingRooms: 1,
+        floorLevel: null,
+        floorTotal: null,
         active: true,
       },
     };
