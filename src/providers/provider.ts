@@ -35,11 +35,6 @@ export interface SearchSupport {
   serves: boolean;
   /** Filter names (SearchFilter field names) the provider would ignore. */
   ignoredFilters: string[];
-  /**
-   * Why it does not serve a search it otherwise would: a filter it cannot apply upstream and the
-   * gateway does not apply for it (e.g. several districts), so that it is skipped, never wrong.
-   */
-  reason?: string;
 }
 
 /** What operators see of a provider's transport (metrics, readiness); read-only, costs no call. */

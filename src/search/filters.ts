@@ -15,6 +15,7 @@ export const CHECKABLE_FILTERS = [
   'areaMax',
   'decoration',
   'amenities',
+  'districtIds',
 ] as const;
 export type CheckableFilter = (typeof CHECKABLE_FILTERS)[number];
 
@@ -27,6 +28,7 @@ export const FILTER_FIELD: Readonly<Record<CheckableFilter, ListingField>> = {
   areaMax: 'area',
   decoration: 'decoration',
   amenities: 'amenities',
+  districtIds: 'community',
 };
 
 /** The field a filter reads for this query: prices of rentals are monthly rents. */
@@ -49,6 +51,10 @@ export function filtersSet(query: SearchQuery): CheckableFilter[] {
  */
 export function satisfies(listing: Listing, filter: CheckableFilter, query: SearchQuery): boolean {
   const price = query.listingType === 'RENTAL' ? listing.monthlyRent : listing.totalPrice;
+  if (filter === 'districtIds') {
+    const id = listing.community?.districtId;
+    return id != null && query.districtIds.includes(id);
+  }
   switch (filter) {
     case 'bedrooms': {
       const n = listing.layout?.bedrooms;

@@ -77,7 +77,7 @@ export function planSearch(
     }
     const support = provider.searchSupport(query);
     const reason = !support.serves
-      ? (support.reason ?? `${name} does not list ${query.listingType} in this city`)
+      ? `${name} does not list ${query.listingType} in this city`
       : !provider.rules.sorts.has(query.sort)
         ? `${name} cannot sort by ${query.sort}`
         : null;

@@ -96,7 +96,7 @@ export type SearchFilter = {
   cityId: string;
   /** Interior. */
   decoration?: Decoration | null | undefined;
-  /** In any of these districts: GB/T 2260 codes of the city (see `City.districts`), e.g. ["110105"]. Each provider gets its own form (Beike its own district ids, Fang `region`); a provider that cannot narrow to them (today: more than one district) is skipped and says why in `providers`. */
+  /** In any of these districts: GB/T 2260 codes of the city (see `City.districts`), e.g. ["110105"]. Each provider gets its own form (Beike its own district ids, Fang `region`); where a provider cannot narrow to them upstream (more than one district) the gateway filters its listings (`providers[].postFiltered`). */
   districtIds?: Array<string> | null | undefined;
   /** Words to match in titles, communities and districts. Blank (empty or only spaces) means no keyword, as a search box sends it. */
   keyword?: string | null | undefined;

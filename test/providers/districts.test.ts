@@ -42,12 +42,11 @@ describe('Beike: d<id> with its own district ids', () => {
         expect(DISTRICT_TOKEN.get(d.code)?.token, d.code).toBe(BEIKE_DISTRICT_IDS[d.code]);
   });
 
-  it('cannot narrow to several districts: the search says so and Beike is not asked', () => {
+  it('cannot narrow to several districts upstream: it declares them for the gateway to filter', () => {
     expect(districtToken(['110105', '110108'])).toBeUndefined();
     const support = beikeSearchSupport(searchQuery({ districtIds: ['110105', '110108'] }));
-    expect(support.serves).toBe(false);
-    expect(support.reason).toContain('districtIds');
-    expect(beikeSearchSupport(searchQuery({ districtIds: ['110105'] })).serves).toBe(true);
+    expect(support.ignoredFilters).toContain('districtIds');
+    expect(beikeSearchSupport(searchQuery({ districtIds: ['110105'] })).ignoredFilters).toEqual([]);
   });
 
   it('the sandbox reads the region token, with or without its bizcircle part, once at most', () => {
@@ -89,10 +88,9 @@ describe('Fang: region as GB/T codes, one level after another', () => {
     expect(searchParams(searchQuery(), 1, 20).region).toBe('110000');
   });
 
-  it('cannot send two districts', () => {
+  it('cannot send two districts: declared for the gateway to filter', () => {
     const support = fangSearchSupport(searchQuery({ districtIds: ['110105', '110108'] }));
-    expect(support.serves).toBe(false);
-    expect(support.reason).toContain('districtIds');
+    expect(support.ignoredFilters).toContain('districtIds');
   });
 });
 

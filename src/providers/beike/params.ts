@@ -197,15 +197,10 @@ function keywordToken(keyword: string | null): string | null {
 export function beikeSearchSupport(query: SearchQuery): SearchSupport {
   const served =
     BEIKE_LISTING_TYPES.includes(query.listingType) && !!findCity(query.cityId)?.providers.includes('BEIKE');
+  // Several districts (or one missing from the table) cannot go upstream: the gateway filters.
   const districts = districtToken(query.districtIds) !== undefined;
-  const serves = served && districts;
-  const reason = !served
-    ? undefined
-    : districts
-      ? undefined
-      : 'BEIKE can filter by one district at a time (districtIds), and only by a district of its table';
-  const ignoredFilters: string[] = [];
+  const ignoredFilters: string[] = districts ? [] : ['districtIds'];
   // Only the metro has a token: a school or hospital wish is not honoured.
   if (query.amenities.some((a) => !AMENITY_TOKEN[a])) ignoredFilters.push('amenities');
-  return { serves, ignoredFilters, ...(reason ? { reason } : {}) };
+  return { serves: served, ignoredFilters };
 }

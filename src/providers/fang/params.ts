@@ -66,11 +66,9 @@ export function fangSearchSupport(query: SearchQuery): SearchSupport {
   const ignoredFilters: string[] = [];
   if (query.bedrooms.some((n) => n < 1)) ignoredFilters.push('bedrooms');
   if (!FANG_SORTS.has(query.sort)) ignoredFilters.push('sort');
-  return {
-    serves: served && districts,
-    ignoredFilters,
-    ...(served && !districts ? { reason: 'FANG can filter by one district at a time (districtIds)' } : {}),
-  };
+  // Several districts cannot go upstream: the gateway filters them from the stubs' communities.
+  if (!districts) ignoredFilters.push('districtIds');
+  return { serves: served, ignoredFilters };
 }
 
 /**

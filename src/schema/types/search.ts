@@ -61,8 +61,9 @@ export const SearchFilterInput = builder.inputType('SearchFilter', {
     districtIds: t.stringList({
       description:
         'In any of these districts: GB/T 2260 codes of the city (see `City.districts`), e.g. ["110105"]. ' +
-        'Each provider gets its own form (Beike its own district ids, Fang `region`); a provider that ' +
-        'cannot narrow to them (today: more than one district) is skipped and says why in `providers`.',
+        'Each provider gets its own form (Beike its own district ids, Fang `region`); where a provider ' +
+        'cannot narrow to them upstream (more than one district) the gateway filters its listings ' +
+        '(`providers[].postFiltered`).',
       validate: z
         .array(z.string().regex(/^\d{6}$/, 'must be GB/T 2260 district codes such as "110105"'))
         .min(1, 'must name at least one district')
