@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   });
 
   if (burstOnly) {
-    const scenario = await burstScenario(upstream);
+    const scenario = await burstScenario(upstream, profile);
     process.stdout.write(
       `${[...scenario.yardsticks.map((y) => `${y.scenario}: ${y.result} (target ${y.target}: ${y.met ? 'met' : 'NOT met'})`)].join('\n')}\n`,
     );
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   const memory =
     settings.listings > 0 ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl) : null;
   if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick] });
-  outcomes.push(await burstScenario(upstream));
+  outcomes.push(await burstScenario(upstream, false));
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }
@@ -422,7 +422,10 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
  * A fresh gateway per run (cold caches), shedding off then at its default, under `settings.burst`
  * concurrent cold searches; /health timed from another process (bench/burst.ts).
  */
-async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yardsticks: Yardstick[] }> {
+async function burstScenario(
+  upstream: SandboxReady,
+  withProfile: boolean,
+): Promise<{ rows: Row[]; yardsticks: Yardstick[] }> {
   const rows: Row[] = [];
   const yardsticks: Yardstick[] = [];
   const { child: prober } = await start('prober');
@@ -432,13 +435,18 @@ async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yar
       variables: { filter: { cityId: settings.searchCity, priceMin: 10_000 + i }, first: 20 },
     }),
   );
-  for (const [label, shedEnv] of [
+  const variants = [
     [' (no shedding, no admission limit)', { LOAD_SHED_LAG_MS: '0', MAX_IN_FLIGHT: '0' }],
     [' (defaults: shedding and admission on)', {}],
-  ] as const) {
+  ] as const;
+  // BENCH_BURST_VARIANT=defaults: only the protected run (profiling, repeats).
+  const chosen = process.env.BENCH_BURST_VARIANT === 'defaults' ? variants.slice(1) : variants;
+  for (const [label, shedEnv] of chosen) {
     log(`burst${label}: ${settings.burst} cold searches at once, /health probed every 10 ms`);
+    const profileDir = withProfile ? mkdtempSync(join(tmpdir(), 'listing-graph-burst-profile-')) : null;
     const { child: gateway, ready: url } = await start<string>('gateway', {
       env: { ...gatewayEnv(upstream), ...shedEnv },
+      ...(profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
     });
     // One query first, so that module loading and JIT warm-up are not counted as the burst's lag.
     await graphql(url, searchBody('310000'));
@@ -454,7 +462,8 @@ async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yar
     rows.push(report.row);
     yardsticks.push(report.yardstick);
     log(`  ${report.yardstick.result}`);
-    await gateway.stop();
+    if (profileDir) await printProfile(gateway, profileDir);
+    else await gateway.stop();
   }
   await prober.stop();
   return { rows, yardsticks };
