@@ -157,7 +157,11 @@ function guards(security: SecuritySettings, { logger, lag }: GatewayOptions): Pl
       ? [
           useAdmission({
             endpoint: GRAPHQL_ENDPOINT,
-            admission: new Admission(security.maxInFlight, security.maxQueued),
+            admission: new Admission(
+              security.maxInFlight,
+              security.maxQueued,
+              lag && security.loadShedLagMs > 0 ? () => lag.lagMs > security.loadShedLagMs : undefined,
+            ),
             refusals,
           }),
         ]
