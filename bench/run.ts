@@ -408,7 +408,7 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
       'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
-      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults. Failed or timed-out probes (10 s) count as 10 s.`,
+      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults; before them, the same prober for 15 s against an idle gateway (the floor the machine sets). Failed or timed-out probes (10 s) count as 10 s.`,
       `Memory: \`nodes(ids:)\` with ${MEMORY_BATCH} distinct listings per request, upstream latency 0 ms so that the step takes a minute, not ten; "upstream calls/query" is per listing there. Live heap is measured after a forced full GC.`,
     ],
   };
@@ -441,6 +441,9 @@ async function burstScenario(
   ] as const;
   // BENCH_BURST_VARIANT=defaults: only the protected run (profiling, repeats).
   const chosen = process.env.BENCH_BURST_VARIANT === 'defaults' ? variants.slice(1) : variants;
+  const idle = await idleProbes(upstream, prober);
+  rows.push(idle.row);
+  yardsticks.push(idle.yardstick);
   for (const [label, shedEnv] of chosen) {
     log(`burst${label}: ${settings.burst} cold searches at once, /health probed every 10 ms`);
     const profileDir = withProfile ? mkdtempSync(join(tmpdir(), 'listing-graph-burst-profile-')) : null;
@@ -453,6 +456,7 @@ async function burstScenario(
     await gateway.call('clear');
     await gateway.call('lagReset');
     await prober.call('start', { url: url.replace(/\/graphql$/, '/health'), intervalMs: 10 });
+    log(`  gateway at ${url}`);
     const searches = await burst(url, bodies);
     const health = await prober.call<ProbeFigures>('stop');
     const lag = await gateway.call<LagFigures>('lag');
@@ -467,6 +471,33 @@ async function burstScenario(
   }
   await prober.stop();
   return { rows, yardsticks };
+}
+
+/**
+ * The floor: the same prober against a fresh gateway doing nothing, for as long as a burst
+ * takes. On a shared machine the scheduler alone delays the prober and the gateway; a burst's
+ * /health figures mean something only next to this.
+ */
+async function idleProbes(
+  upstream: SandboxReady,
+  prober: Child,
+): Promise<{ row: Row; yardstick: Yardstick }> {
+  const seconds = 15;
+  log(`burst baseline: no searches, /health probed every 10 ms for ${seconds} s`);
+  const { child: gateway, ready: url } = await start<string>('gateway', { env: gatewayEnv(upstream) });
+  await graphql(url, searchBody('310000'));
+  await gateway.call('lagReset');
+  await prober.call('start', { url: url.replace(/\/graphql$/, '/health'), intervalMs: 10 });
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const health = await prober.call<ProbeFigures>('stop');
+  const lag = await gateway.call<LagFigures>('lag');
+  await gateway.stop();
+  const searches = { count: 0, ok: 0, shed: 0, other: 0, otherKinds: {}, p50Ms: 0, p99Ms: 0 };
+  const report = burstReport({ searches, health, lag }, ' (baseline: idle gateway, no burst)');
+  report.yardstick.target = 'none: the floor this machine sets (scheduler delays while idle)';
+  report.yardstick.met = true;
+  log(`  ${report.yardstick.result}`);
+  return report;
 }
 
 async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
