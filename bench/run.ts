@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeGlobalId, listingLocalId } from '../src/schema/ids.js';
 import { type BurstFigures, burst, burstReport, type LagFigures, type ProbeFigures } from './burst.js';
 import { type ListingRef, listingBody, nodesBody, SEARCH_EVERY_FIELD, searchBody } from './documents.js';
+import { historyFigures } from './history.js';
 import { Child } from './ipc.js';
 import { ACCEPT_ENCODING, type LoadFigures, load } from './load.js';
 import { summariseProfile } from './profile-summary.js';
@@ -26,7 +27,9 @@ import {
  * BENCH_CONNECTIONS (32), BENCH_LISTINGS (100000), BENCH_COLD_SAMPLES (15), BENCH_PROFILE (1 writes
  * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file),
  * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst (only that
- * scenario, printed, nothing written),
+ * scenario, printed, nothing written), BENCH_ONLY=store (only the store on/off and history figures,
+ * likewise), BENCH_POSTGRES_URL (where the history figures create a scratch database; default
+ * postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_RECORD (1, or `--record`: update the committed bench/results/latest.json; otherwise the
  * results go to the git-ignored bench/results/local/).
  */
@@ -51,6 +54,9 @@ const settings = {
 };
 const profile = process.env.BENCH_PROFILE === '1';
 const burstOnly = process.env.BENCH_ONLY === 'burst';
+const storeOnly = process.env.BENCH_ONLY === 'store';
+/** Where the history figures' PostgreSQL run creates its scratch database; unreachable: PGlite only. */
+const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 /** The committed record changes only when asked; a plain run writes under the git-ignored local/. */
 const record = process.env.BENCH_RECORD === '1' || process.argv.includes('--record');
 const outFile =
@@ -128,6 +134,14 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (storeOnly) {
+    const scenario = await storeScenario(sandbox, upstream);
+    process.stdout.write(
+      `${scenario.yardsticks.map((y) => `${y.scenario}: ${y.result} (target ${y.target}: ${y.met ? 'met' : 'NOT met'})`).join('\n')}\n`,
+    );
+    return;
+  }
+
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
   const bench = await startSystems(sandbox, upstream, profileDir);
   const outcomes: Outcome[] = [
@@ -140,6 +154,7 @@ async function main(): Promise<void> {
   const memory =
     settings.listings > 0 ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl) : null;
   if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick] });
+  outcomes.push(await storeScenario(sandbox, upstream));
   outcomes.push(await burstScenario(upstream, false));
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
@@ -409,6 +424,7 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
       `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults; before them, the same prober for 15 s against an idle gateway (the floor the machine sets). Failed or timed-out probes (10 s) count as 10 s.`,
+      'Store on/off: two fresh gateways, HISTORY_ENABLED=1 (PGlite on disk, on its own thread) and 0, the same warm search (autocannon) and cold searches (caches emptied before each) interleaved between them; the ratios pair runs made seconds apart. History figures: N synthetic observations offered at once and flushed through the store (batches of 1,000), twice (the second time 10% change price), then `market` over them (median of 5), on PGlite on disk and on PostgreSQL in a scratch database.',
       `Memory: \`nodes(ids:)\` with ${MEMORY_BATCH} distinct listings per request, upstream latency 0 ms so that the step takes a minute, not ten; "upstream calls/query" is per listing there. Live heap is measured after a forced full GC.`,
     ],
   };
@@ -470,6 +486,143 @@ async function burstScenario(
     else await gateway.stop();
   }
   await prober.stop();
+  return { rows, yardsticks };
+}
+
+/**
+ * The listing history must never slow a query: two fresh gateways side by side, one with
+ * HISTORY_ENABLED (PGlite on disk, on its own thread) and one without, the same warm and cold
+ * searches interleaved between them; then the store's own figures (history.ts).
+ */
+async function storeScenario(sandbox: Child, upstream: SandboxReady): Promise<Outcome> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'listing-graph-bench-history-'));
+  const systems: { name: string; child: Child; url: string }[] = [];
+  for (const [name, env] of [
+    ['store on', { HISTORY_ENABLED: '1', DATA_DIR: dataDir }],
+    ['store off', { HISTORY_ENABLED: '0' }],
+  ] as const) {
+    const { child, ready } = await start<string>('gateway', { env: { ...gatewayEnv(upstream), ...env } });
+    systems.push({ name, child, url: ready });
+  }
+  const [on, off] = systems as [(typeof systems)[0], (typeof systems)[0]];
+  const body = searchBody(settings.searchCity);
+
+  log(`store on/off, warm search: ${settings.rounds} rounds × ${settings.seconds} s × 2 gateways`);
+  for (const system of systems)
+    await load({ url: system.url, connections: settings.connections, seconds: 1, body });
+  const warm = new Map<string, LoadFigures[]>(systems.map((s) => [s.name, []]));
+  for (let round = 0; round < settings.rounds; round++) {
+    // Alternate who goes first: a machine that slows down mid-round must not favour one.
+    for (const system of round % 2 === 0 ? systems : [...systems].reverse()) {
+      warm
+        .get(system.name)!
+        .push(
+          await load({ url: system.url, connections: settings.connections, seconds: settings.seconds, body }),
+        );
+    }
+  }
+
+  log(
+    `store on/off, cold search: ${settings.coldSamples} samples each, interleaved, caches emptied before each`,
+  );
+  await sandbox.call('setLatency', 0);
+  for (let i = 0; i < COLD_WARM_UP; i++) {
+    for (const system of systems) {
+      await system.child.call('clear');
+      await graphql(system.url, body);
+    }
+  }
+  await sandbox.call('setLatency', settings.latencyMs);
+  const cold = new Map<string, number[]>(systems.map((s) => [s.name, []]));
+  for (let i = 0; i < settings.coldSamples; i++) {
+    for (const system of i % 2 === 0 ? systems : [...systems].reverse()) {
+      await system.child.call('clear');
+      const t0 = performance.now();
+      await graphql(system.url, body);
+      cold.get(system.name)!.push(performance.now() - t0);
+    }
+  }
+  for (const system of systems) await system.child.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const rows: Row[] = systems.flatMap((system): Row[] => {
+    const runs = warm.get(system.name)!;
+    const samples = cold.get(system.name)!;
+    return [
+      {
+        scenario: `warm search, ${system.name}`,
+        system: 'gateway',
+        requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p99Ms: median(runs.map((r) => r.p99Ms)),
+        upstreamCallsPerQuery: null,
+        peakRssMb: 0,
+        vsCeiling: null,
+        failures: sum(runs.map((r) => r.failures)),
+      },
+      {
+        scenario: `cold search, ${system.name}`,
+        system: 'gateway',
+        requestsPerSecond: null,
+        p50Ms: percentile(samples, 50),
+        p99Ms: percentile(samples, 99),
+        upstreamCallsPerQuery: null,
+        peakRssMb: 0,
+        vsCeiling: null,
+        failures: 0,
+      },
+    ];
+  });
+  // Paired by round: each round's two runs were made seconds apart.
+  const warmRatio = median(
+    warm.get(on.name)!.map((r, i) => r.requestsPerSecond / warm.get(off.name)![i]!.requestsPerSecond),
+  );
+  const coldRatio = median(cold.get(on.name)!) / median(cold.get(off.name)!);
+  const yardsticks: Yardstick[] = [
+    {
+      scenario: 'store on vs off, warm search',
+      target: 'req/s with the store on within 5% of off',
+      result: `${warmRatio.toFixed(3)}× (${median(warm.get(on.name)!.map((r) => r.requestsPerSecond)).toFixed(0)} vs ${median(warm.get(off.name)!.map((r) => r.requestsPerSecond)).toFixed(0)} req/s)`,
+      met: warmRatio >= 0.95,
+    },
+    {
+      scenario: 'store on vs off, cold search',
+      target: 'p50 with the store on within 5% of off',
+      result: `${coldRatio.toFixed(3)}× (${median(cold.get(on.name)!).toFixed(1)} vs ${median(cold.get(off.name)!).toFixed(1)} ms)`,
+      met: coldRatio <= 1.05,
+    },
+  ];
+
+  const listings = settings.listings > 0 ? settings.listings : 100_000;
+  let reachable = true;
+  const figures = await historyFigures(listings, postgresAdminUrl).catch(async (error: unknown) => {
+    log(`  PostgreSQL not usable (${(error as Error).message}): PGlite only`);
+    reachable = false;
+    return historyFigures(listings, null);
+  });
+  for (const f of figures) {
+    log(
+      `  ${f.engine}: ${f.writtenPerSecond[0]}/s first sightings, ${f.writtenPerSecond[1]}/s second sweep; market over ${f.listings} listings ${f.marketMedianMs} ms`,
+    );
+    yardsticks.push({
+      scenario: `history store (${f.engine})`,
+      target: 'figures only (observations written per second, `market` latency)',
+      result:
+        `${f.writtenPerSecond[0].toLocaleString('en')} observations/s written (first sightings), ` +
+        `${f.writtenPerSecond[1].toLocaleString('en')}/s (second sweep, 10% price changes); ` +
+        `market over ${f.listings.toLocaleString('en')} listings: median ${f.marketMedianMs} ms (5 runs); ${f.dropped} dropped`,
+      met: f.dropped === 0,
+    });
+  }
+  if (!reachable) {
+    yardsticks.push({
+      scenario: 'history store (postgres)',
+      target: 'figures only',
+      result: 'not measured: PostgreSQL not reachable (BENCH_POSTGRES_URL)',
+      met: false,
+    });
+  }
+  for (const y of yardsticks) log(`  ${y.scenario}: ${y.result}`);
   return { rows, yardsticks };
 }
 
