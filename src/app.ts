@@ -23,6 +23,7 @@ import {
   requestLogFields,
 } from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
+import { RedisConnection, type SharedState, sharedState } from './state/index.js';
 import { HistoryStore } from './store/history/index.js';
 import { ListingStore } from './store/listing-store.js';
 
@@ -39,6 +40,10 @@ export interface App {
   logger: Logger;
   /** null when METRICS_ENABLED is off. */
   metrics: Metrics | null;
+  /** Counters, locks and caches: on Redis with REDIS_URL (shared by every replica), else in this process. */
+  state: SharedState;
+  /** The shared-state connection; null without REDIS_URL. */
+  redis: RedisConnection | null;
   /** True from the start of close(): `/ready` answers 503. */
   readonly draining: boolean;
   /**
@@ -85,12 +90,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
             ? { baseUrl: config.fang.baseUrl, key: config.fang.key, secret: config.fang.secret }
             : null,
       };
+  // Never waits for Redis: down at start, the replica starts on its local share and reconnects.
+  const redis = config.redis ? new RedisConnection(config.redis, logger) : null;
+  await redis?.open();
+  const state = sharedState(redis);
   const drift = new DecodeDriftTally();
   const metrics = config.metrics.enabled
     ? new Metrics({
         providers: () => providers,
         cacheSizes: () => store.sizes,
         decodeDrift: () => drift.counts(),
+        ...(redis ? { redisFallbacks: () => redis.fallbacks() } : {}),
       })
     : null;
   const history = config.history.enabled
@@ -105,6 +115,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         ...(sandbox ? { now: () => sandbox.world.now() } : {}),
       }).catch(async (error: unknown) => {
         await sandbox?.close();
+        await redis?.close();
         throw error;
       })
     : null;
@@ -118,14 +129,20 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       options.onUpstreamEvent?.(event);
     },
     { fraction: config.security.clientDailyShare, payer: currentPayer },
+    state,
   );
   const providers: ReadonlyMap<ProviderName, ListingProvider> = history
     ? new Map([...upstream].map(([name, provider]) => [name, history.observe(provider)]))
     : upstream;
-  const store = new ListingStore(providers, config.cache, (cache, source) => {
-    recordCacheResult(cache, source);
-    metrics?.recordCacheResult(cache, source);
-  });
+  const store = new ListingStore(
+    providers,
+    config.cache,
+    (cache, source) => {
+      recordCacheResult(cache, source);
+      metrics?.recordCacheResult(cache, source);
+    },
+    { state, fetchWaitMs: config.redis?.fetchWaitMs ?? 10_000, pollMs: 25 },
+  );
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
   const server = createServer();
   const drainer = new Drainer(server);
@@ -135,6 +152,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     history,
     mode,
     logger,
+    state,
     graphiql: config.security.graphiql,
     security: config.security,
     ...(lag ? { lag } : {}),
@@ -153,6 +171,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         production: config.production,
         token: config.security.readyToken,
         decodeDrift: () => drift.summary(),
+        ...(redis ? { redis: () => redis.status() } : {}),
       }),
       ...(metrics ? [useMetrics(metrics)] : []),
     ],
@@ -182,6 +201,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sandbox,
     logger,
     metrics,
+    state,
+    redis,
     get draining() {
       return drainer.draining;
     },
@@ -207,6 +228,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           ?.close()
           .catch((error: unknown) => logger.warn({ err: error }, 'closing the history store failed'));
         await sandbox?.close();
+        await redis?.close();
         drift.close();
       })();
       return closing;

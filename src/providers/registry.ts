@@ -41,6 +41,8 @@ export function createProviders(
   onEvent?: (event: UpstreamEvent) => void,
   /** Each client's share of a daily budget, and who the call is for (CLIENT_DAILY_SHARE). */
   dailyShare?: TransportOptions['dailyShare'],
+  /** Where pacing, budgets and circuits are kept (this process, or Redis for several replicas). */
+  state?: TransportOptions['state'],
 ): Map<ProviderName, ListingProvider> {
   const providers = new Map<ProviderName, ListingProvider>();
   const common = (provider: ProviderName, settings: ProviderSettings) =>
@@ -55,6 +57,7 @@ export function createProviders(
       rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) },
       dailyBudget: settings.dailyBudget,
       ...(dailyShare ? { dailyShare } : {}),
+      ...(state ? { state } : {}),
       circuit: config.circuit,
       connections: config.connections,
       // The transport names the provider on each line itself; the adapters bind their own child.
