@@ -44,6 +44,9 @@ function observations(N: number, round: number): Observation[] {
         monthlyRent: null,
         area: 50 + (i % 70),
         bedrooms: 1 + (i % 4),
+        livingRooms: 1,
+        floorLevel: null,
+        floorTotal: null,
         active: true,
       },
     };
