@@ -23,8 +23,14 @@ import {
   requestLogFields,
 } from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
+import { sharedState } from './state/index.js';
+import { RedisConnection } from './state/redis-connection.js';
 import { HistoryStore } from './store/history/index.js';
 import { ListingStore } from './store/listing-store.js';
+import { currentRunAllowance, type WatchShare } from './watches/allowance.js';
+import { createWatchEventBus } from './watches/bus.js';
+import { BullScheduler, TimerScheduler } from './watches/scheduler.js';
+import { WatchService } from './watches/service.js';
 
 export interface App {
   /** e.g. http://127.0.0.1:4000/graphql */
@@ -39,6 +45,8 @@ export interface App {
   logger: Logger;
   /** null when METRICS_ENABLED is off. */
   metrics: Metrics | null;
+  /** Watches and alerts; null when the history store is off (they live in its database). */
+  watches: WatchService | null;
   /** True from the start of close(): `/ready` answers 503. */
   readonly draining: boolean;
   /**
@@ -118,6 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       options.onUpstreamEvent?.(event);
     },
     { fraction: config.security.clientDailyShare, payer: currentPayer },
+    currentRunAllowance,
   );
   const providers: ReadonlyMap<ProviderName, ListingProvider> = history
     ? new Map([...upstream].map(([name, provider]) => [name, history.observe(provider)]))
@@ -126,6 +135,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     recordCacheResult(cache, source);
     metrics?.recordCacheResult(cache, source);
   });
+  const watchParts = history ? await startWatchParts(config, history, providers, logger) : null;
+  const watches = watchParts?.service ?? null;
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
   const server = createServer();
   const drainer = new Drainer(server);
@@ -133,6 +144,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const gateway = createGateway({
     store,
     history,
+    watches,
     mode,
     logger,
     graphiql: config.security.graphiql,
@@ -172,6 +184,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         )
       : null;
 
+  await watches?.start();
+
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host}:${port}/graphql`,
@@ -182,6 +196,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sandbox,
     logger,
     metrics,
+    watches,
     get draining() {
       return drainer.draining;
     },
@@ -202,6 +217,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
         if (abandoned === 0) await pools;
         await collecting;
+        // Runs under way finish (their events are stored) before the database closes.
+        await watchParts
+          ?.close()
+          .catch((error: unknown) => logger.warn({ err: error }, 'closing the watches failed'));
         // After the pools: the observations of the last calls are written, then PGlite closes cleanly.
         await history
           ?.close()
@@ -210,6 +229,55 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         drift.close();
       })();
       return closing;
+    },
+  };
+}
+
+/**
+ * Watches: the service, its scheduler and its event bus; on Redis when REDIS_URL is set (BullMQ job
+ * schedulers, pub/sub, the watch runs' share counted across replicas), in this process otherwise.
+ */
+async function startWatchParts(
+  config: Config,
+  history: HistoryStore,
+  providers: ReadonlyMap<ProviderName, ListingProvider>,
+  logger: Logger,
+): Promise<{ service: WatchService; close(): Promise<void> }> {
+  const redis = config.redis ? new RedisConnection(config.redis, logger) : null;
+  await redis?.open();
+  const state = sharedState(redis);
+  const limits = new Map<ProviderName, number>();
+  for (const [name, settings] of [
+    ['BEIKE', config.beike],
+    ['FANG', config.fang],
+  ] as const) {
+    if (settings && providers.has(name)) {
+      limits.set(name, Math.floor(settings.dailyBudget * config.watches.budgetShare));
+    }
+  }
+  const budgets = new Map(
+    [...limits].map(([name, limit]) => [name, state.dailyBudget({ name: `watch-share:${name}`, limit })]),
+  );
+  const share: WatchShare = {
+    limits,
+    fraction: config.watches.budgetShare,
+    budget: (provider) => budgets.get(provider),
+  };
+  const service = new WatchService({
+    db: history.db,
+    providers,
+    cache: config.cache,
+    settings: config.watches,
+    share,
+    bus: createWatchEventBus(config.redis),
+    scheduler: config.redis ? new BullScheduler(config.redis, logger) : new TimerScheduler(),
+    logger,
+  });
+  return {
+    service,
+    close: async () => {
+      await service.close();
+      await redis?.close();
     },
   };
 }

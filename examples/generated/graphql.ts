@@ -103,9 +103,13 @@ export type ComparePricesQueryVariables = Exact<{
 export type ComparePricesQuery = { first:
     | { __typename: 'Agent' }
     | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null }
+    | { __typename: 'Watch' }
+    | { __typename: 'WatchEvent' }
    | null, second:
     | { __typename: 'Agent' }
     | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null }
+    | { __typename: 'Watch' }
+    | { __typename: 'WatchEvent' }
    | null };
 
 export type PriceComparisonFragment = { id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null };

@@ -5,7 +5,7 @@ import type { UpstreamError } from './errors.js';
 import type { TransportFailures } from './failures.js';
 import { sleep } from './sleep.js';
 import { TokenBucket } from './token-bucket.js';
-import type { TransportOptions } from './types.js';
+import type { AttemptAllowance, TransportOptions } from './types.js';
 
 export type Admitted =
   | { ok: true; permit: CircuitPermit; timeoutMs: number }
@@ -54,6 +54,7 @@ export class Admission {
     signal: AbortSignal | undefined,
     payer: string | null,
     closed: () => boolean,
+    allowance: AttemptAllowance | null = null,
   ): Promise<Admitted> {
     const refused = (error: UpstreamError): Admitted => ({ ok: false, error });
     const { failures } = this;
@@ -66,8 +67,13 @@ export class Admission {
     if (payer !== null && this.#shares && !this.#shares.tryTake(payer, this.now())) {
       return refused(failures.shareSpent(this.#shares.perClient, this.#shares.fraction));
     }
+    if (allowance && !(await allowance.take(this.failures.provider))) {
+      if (payer !== null) this.#shares?.giveBack(payer, this.now());
+      return refused(failures.allowanceSpent(allowance.refusal));
+    }
     const undo = (error: UpstreamError): Admitted => {
       if (payer !== null) this.#shares?.giveBack(payer, this.now());
+      allowance?.giveBack(this.failures.provider);
       return refused(error);
     };
 

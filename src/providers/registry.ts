@@ -41,6 +41,8 @@ export function createProviders(
   onEvent?: (event: UpstreamEvent) => void,
   /** Each client's share of a daily budget, and who the call is for (CLIENT_DAILY_SHARE). */
   dailyShare?: TransportOptions['dailyShare'],
+  /** The allowance of the work under way (a watch run), asked before each attempt. */
+  allowance?: TransportOptions['allowance'],
 ): Map<ProviderName, ListingProvider> {
   const providers = new Map<ProviderName, ListingProvider>();
   const common = (provider: ProviderName, settings: ProviderSettings) =>
@@ -55,6 +57,7 @@ export function createProviders(
       rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) },
       dailyBudget: settings.dailyBudget,
       ...(dailyShare ? { dailyShare } : {}),
+      ...(allowance ? { allowance } : {}),
       circuit: config.circuit,
       connections: config.connections,
       // The transport names the provider on each line itself; the adapters bind their own child.

@@ -4,9 +4,11 @@ import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
 import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
-import { ClientRegistry } from './clients.js';
+import type { WatchService } from '../watches/service.js';
+import { type Caller, ClientRegistry } from './clients.js';
 import type { CompressionObserver } from './compression.js';
 import { EXAMPLE_QUERY } from './example-query.js';
+import { callerOf } from './exchange.js';
 import type { EventLoopLag } from './load-shedding.js';
 import { Admission, useAdmission } from './plugins/admission.js';
 import { useCanonicalPath } from './plugins/canonical-path.js';
@@ -34,6 +36,8 @@ export interface GatewayOptions {
   store: ListingStore;
   /** The listing history; absent or null: history fields are empty and `market` is unavailable. */
   history?: HistoryStore | null;
+  /** Watches; absent or null: the watch fields answer WATCHES_UNAVAILABLE. */
+  watches?: WatchService | null;
   mode: Mode;
   logger: Logger;
   graphiql: boolean;
@@ -65,12 +69,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Served by useGraphiQLPage, built once; Yoga's own would render 9 MB on every request.
     graphiql: false,
-    context: (): GraphQLContext => ({
+    context: (initial): GraphQLContext => ({
       store,
       history: options.history ?? null,
       mode,
       partialErrors: [],
       notices: [],
+      watches: options.watches ?? null,
+      owner: ownerOf(callerOf(initial as { req?: unknown; request?: Request })),
+      ownerScoped: false,
     }),
     ...(security ? yogaLimits(security) : {}),
     // Yoga's own form and multipart parsers stay off: only JSON bodies execute (json-only.ts).
@@ -108,6 +115,14 @@ export function createGateway(options: GatewayOptions): Gateway {
       useCompression(options.onCompressed),
     ],
   });
+}
+
+/**
+ * Who owns watches: a partner by its API key's name; without keys configured every caller is the
+ * one anonymous owner (peer addresses change and are shared behind proxies: no owner to rely on).
+ */
+function ownerOf(caller: Caller | null): string {
+  return caller?.keyed ? `key:${caller.id}` : 'anonymous';
 }
 
 /** What Yoga itself enforces: body size, batching, the persisted-document parameter. CORS is ours. */

@@ -146,6 +146,8 @@ export type NodeByIdQueryVariables = Exact<{
 export type NodeByIdQuery = { node:
     | { __typename: 'Agent', name: string, id: string }
     | { __typename: 'Listing', provider: Provider, sourceId: string, title: string, totalPrice: number | null, id: string }
+    | { __typename: 'Watch', id: string }
+    | { __typename: 'WatchEvent', id: string }
    | null };
 
 export type NodesByIdsQueryVariables = Exact<{
@@ -156,6 +158,8 @@ export type NodesByIdsQueryVariables = Exact<{
 export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Agent', id: string }
     | { __typename: 'Listing', sourceId: string, id: string }
+    | { __typename: 'Watch', id: string }
+    | { __typename: 'WatchEvent', id: string }
    | null> };
 
 export type SearchStubsQueryVariables = Exact<{

@@ -148,6 +148,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
           state.ready =
             state.cacheable &&
             operation?.operation === 'query' &&
+            // The caller's own data (watches) is never served to anyone else.
+            !ctx.ownerScoped &&
             !(result.errors?.length || ctx.partialErrors.length || ctx.notices.length) &&
             !isIntrospective(args.document, introspective) &&
             state.freshUntil > now();

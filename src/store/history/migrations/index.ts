@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely/migration';
 import * as m0001 from './0001-listing-history.js';
+import * as m0002 from './0002-watches.js';
 
 /**
  * Versioned migrations, in order. Imported rather than read from a folder, so that they run the
@@ -7,6 +8,7 @@ import * as m0001 from './0001-listing-history.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-listing-history': m0001,
+  '0002-watches': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {
