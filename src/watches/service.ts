@@ -4,6 +4,7 @@ import type { Listing, ProviderName } from '../domain/listing.js';
 import type { Logger } from '../logger.js';
 import type { ListingProvider } from '../providers/provider.js';
 import { planSearch, type SearchRequest, searchQueryOf } from '../search/plan.js';
+import { canonical } from '../store/canonical.js';
 import type { HistoryDatabase } from '../store/history/schema.js';
 import { type CacheSettings, ListingStore } from '../store/listing-store.js';
 import { RunAllowance, shareMessage, type WatchShare, withinRun } from './allowance.js';
@@ -156,7 +157,7 @@ export class WatchService {
     const nextRunAt = new Date(
       (before.lastRunAt?.getTime() ?? Date.now()) + spec.intervalMinutes * this.#o.settings.minuteMs,
     );
-    const filterChanged = JSON.stringify(before.filter) !== JSON.stringify(spec.filter);
+    const filterChanged = sameSearchKey(before.filter) !== sameSearchKey(spec.filter);
     await this.#o.db.transaction().execute(async (tx) => {
       await tx
         .updateTable('watch')
@@ -523,6 +524,14 @@ export class WatchService {
       );
     }
   }
+}
+
+/** Two filters that mean one search compare equal, whatever their key order or spelled-out defaults. */
+function sameSearchKey(filter: WatchSpec['filter']): string {
+  return canonical({
+    query: searchQueryOf(filter as SearchRequest, 'RELEVANCE'),
+    providers: filter.providers ?? [],
+  });
 }
 
 function describeProblems(
