@@ -125,7 +125,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       metrics?.recordUpstreamEvent(event);
       options.onUpstreamEvent?.(event);
     },
-    { fraction: config.security.clientDailyShare, payer: currentPayer },
+    // A watch run pays from the watch runs' share (its allowance), not from the share of the client
+    // whose request started it (runWatch) or scheduled it.
+    {
+      fraction: config.security.clientDailyShare,
+      payer: () => (currentRunAllowance() ? null : currentPayer()),
+    },
     currentRunAllowance,
   );
   const providers: ReadonlyMap<ProviderName, ListingProvider> = history

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
@@ -20,6 +21,8 @@ export interface WatchScheduler {
 
 export class TimerScheduler implements WatchScheduler {
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Timers start in the context the scheduler was made in, not in that of the request that made the watch. */
+  readonly #root = AsyncLocalStorage.snapshot();
   #run: ((watchId: string) => Promise<void>) | null = null;
   #closed = false;
 
@@ -38,7 +41,7 @@ export class TimerScheduler implements WatchScheduler {
       timer.unref();
       this.#timers.set(watchId, timer);
     };
-    tick(Math.max(0, firstAt - Date.now()));
+    this.#root(() => tick(Math.max(0, firstAt - Date.now())));
   }
 
   async ensure(watchId: string, everyMs: number, firstAt: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderName } from '../../src/domain/listing.js';
-import { memoryLogger } from '../support/logs.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { memoryLogger } from '../support/logs.js';
 import {
   ALICE_KEY,
   BOB_KEY,
@@ -46,7 +46,8 @@ async function matches(filter: object): Promise<Map<string, number>> {
         { f: filter, after },
       ),
     );
-    for (const edge of data.search.edges) found.set(`${edge.node.provider}|${edge.node.sourceId}`, edge.node.totalPrice);
+    for (const edge of data.search.edges)
+      found.set(`${edge.node.provider}|${edge.node.sourceId}`, edge.node.totalPrice);
     if (!data.search.pageInfo.hasNextPage) break;
     after = data.search.pageInfo.endCursor;
   }
@@ -54,13 +55,19 @@ async function matches(filter: object): Promise<Map<string, number>> {
 }
 
 async function watch(id: string, key = ALICE_KEY) {
-  return dataOf(await ask(key, `query($id: ID!) { node(id: $id) { ... on Watch { ${WATCH_FIELDS} } } }`, { id })).node;
+  return dataOf(
+    await ask(key, `query($id: ID!) { node(id: $id) { ... on Watch { ${WATCH_FIELDS} } } }`, { id }),
+  ).node;
 }
 
 async function createWatch(input: object, key = ALICE_KEY) {
-  return ask(key, 'mutation($i: WatchInput!) { createWatch(input: $i) { watch { id runCount } webhookSecret } }', {
-    i: input,
-  });
+  return ask(
+    key,
+    'mutation($i: WatchInput!) { createWatch(input: $i) { watch { id runCount } webhookSecret } }',
+    {
+      i: input,
+    },
+  );
 }
 
 const waitForFirstRun = (id: string) => until(async () => (await watch(id))?.runCount >= 1 || null, 30_000);
@@ -114,7 +121,9 @@ describe('watches on the sandbox', () => {
       for (const [key, price] of now) {
         const was = before.get(key);
         if (was === undefined || price >= was) continue;
-        const crossing = [...now].filter(([k, p]) => p <= price && (before.get(k) ?? Number.POSITIVE_INFINITY) > price);
+        const crossing = [...now].filter(
+          ([k, p]) => p <= price && (before.get(k) ?? Number.POSITIVE_INFINITY) > price,
+        );
         if (crossing.length === 1) {
           chosen = { key, threshold: price };
           break;
@@ -126,12 +135,23 @@ describe('watches on the sandbox', () => {
     dataOf(
       await ask(ALICE_KEY, 'mutation($id: ID!, $i: WatchInput!) { updateWatch(id: $id, input: $i) { id } }', {
         id: priceWatch,
-        i: { name: 'cut', filter: NARROW, newListings: false, webhookUrl: receiver.url, priceBelow: chosen.threshold },
+        i: {
+          name: 'cut',
+          filter: NARROW,
+          newListings: false,
+          webhookUrl: receiver.url,
+          priceBelow: chosen.threshold,
+        },
       }),
     );
-    const stream = subscribe(gw.url, ALICE_KEY, 'subscription($id: ID!) { watchEvents(watchId: $id) { id kind price listing { provider sourceId } } }', {
-      id: priceWatch,
-    });
+    const stream = subscribe(
+      gw.url,
+      ALICE_KEY,
+      'subscription($id: ID!) { watchEvents(watchId: $id) { id kind price listing { provider sourceId } } }',
+      {
+        id: priceWatch,
+      },
+    );
     await stream.ready;
     expect(stream.status).toBe(200);
     // A moment for the subscription to be registered before the run publishes.
@@ -205,13 +225,16 @@ describe('watches on the sandbox', () => {
 
   it('another API key can neither see, change, run nor subscribe to a watch, exactly as for a missing id', async () => {
     const missing = Buffer.from('Watch:00000000-0000-0000-0000-000000000000').toString('base64url');
-    expect((await watch(priceWatch, BOB_KEY))).toBeNull();
+    expect(await watch(priceWatch, BOB_KEY)).toBeNull();
     expect(dataOf(await ask(BOB_KEY, '{ watches { edges { node { id } } } }')).watches.edges).toEqual([]);
     const attempts = [
       ['mutation($id: ID!) { runWatch(id: $id) { id } }', {}],
       ['mutation($id: ID!) { deleteWatch(id: $id) }', {}],
       ['mutation($id: ID!) { rotateWebhookSecret(id: $id) { webhookSecret } }', {}],
-      ['mutation($id: ID!, $i: WatchInput!) { updateWatch(id: $id, input: $i) { id } }', { i: { filter: NARROW } }],
+      [
+        'mutation($id: ID!, $i: WatchInput!) { updateWatch(id: $id, input: $i) { id } }',
+        { i: { filter: NARROW } },
+      ],
     ] as const;
     for (const [query, extra] of attempts) {
       const foreign = await ask(BOB_KEY, query, { id: priceWatch, ...extra });
@@ -220,7 +243,9 @@ describe('watches on the sandbox', () => {
       expect(foreign.errors).toEqual(absent.errors);
       expect(foreign.data).toEqual(absent.data);
     }
-    const stream = subscribe(gw.url, BOB_KEY, 'subscription($id: ID!) { watchEvents(watchId: $id) { id } }', { id: priceWatch });
+    const stream = subscribe(gw.url, BOB_KEY, 'subscription($id: ID!) { watchEvents(watchId: $id) { id } }', {
+      id: priceWatch,
+    });
     await stream.ready;
     await until(() => stream.events.length >= 1);
     await stream.close();
@@ -234,7 +259,10 @@ describe('watches on the sandbox', () => {
     const over = await createWatch({ filter: NARROW }, BOB_KEY);
     expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'WATCH_LIMIT_REACHED', limit: 3 });
     const short = await createWatch({ filter: NARROW, intervalMinutes: 0 });
-    expect(short.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.intervalMinutes' });
+    expect(short.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'input.intervalMinutes',
+    });
   });
 
   it('never shows the webhook secret after creation, in any response or log line', () => {

@@ -13,7 +13,12 @@ export interface Reply {
 }
 
 /** One GraphQL request with an API key; the raw text is kept so tests can search it for secrets. */
-export async function gql(url: string, key: string | null, query: string, variables: Record<string, unknown> = {}): Promise<Reply> {
+export async function gql(
+  url: string,
+  key: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<Reply> {
   const response = await fetch(url, {
     method: 'POST',
     headers: {
@@ -33,7 +38,12 @@ export function dataOf(reply: Reply): Record<string, any> {
 }
 
 /** A subscription over Server-Sent Events (graphql-sse's distinct-connections mode, Yoga's default). */
-export function subscribe(url: string, key: string | null, query: string, variables: Record<string, unknown>) {
+export function subscribe(
+  url: string,
+  key: string | null,
+  query: string,
+  variables: Record<string, unknown>,
+) {
   const controller = new AbortController();
   const events: Record<string, any>[] = [];
   const texts: string[] = [];
@@ -139,7 +149,10 @@ export async function webhookReceiver(answer: (n: number, received: Received) =>
   };
 }
 
-export async function until<T>(check: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

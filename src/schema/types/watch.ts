@@ -86,7 +86,8 @@ export const WatchEventNode = builder.node(builder.objectRef<WatchEvent>('WatchE
   fields: (t) => ({
     kind: t.field({ type: WatchEventKindEnum, description: 'What happened.', resolve: (e) => e.kind }),
     webhookId: t.string({
-      description: 'The `webhook-id` its webhook deliveries carry (the same on every retry), and `data.id` in their body.',
+      description:
+        'The `webhook-id` its webhook deliveries carry (the same on every retry), and `data.id` in their body.',
       resolve: (e) => e.id,
     }),
     at: t.field({ type: 'DateTime', description: 'When the run that noticed it ran.', resolve: (e) => e.at }),
