@@ -30,6 +30,7 @@ import { DEFAULT_FIRST } from '../search/paging.js';
  * - `listing`: 1. `node`: 1. `nodes(ids)`: 1 per id.
  * - `communities(first: N)`: the community pages that can hold N.
  * - `cities`, `service`, `market`, introspection: 0 (and the history fields of a listing).
+ * - `watches(first: N)`: 0, plus N × the events read when their listing needs its detail.
  * Aliases and repeated fields each count.
  */
 
@@ -67,6 +68,7 @@ export const ROOT_FIELD_COSTS: Readonly<Record<string, RootRule>> = {
   service: () => 0,
   // Read from the history store only.
   market: () => 0,
+  watches: watchesCost,
 };
 
 export interface CostInput {
@@ -171,6 +173,29 @@ function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walke
     (f) => !NOT_FROM_PROVIDER.has(f.name.value) && asked.some((p) => !stubCarries(p.rules, f.name.value)),
   );
   return searches + (needsDetail ? first : 0);
+}
+
+/**
+ * Watches are read from the store; only a listing of their events can cost: a detail per event
+ * when the selection reaches a field the stubs do not carry. An events `first` given by a
+ * variable counts as the largest page (100).
+ */
+function watchesCost(field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+  const providers = [...walk.providers.values()];
+  let perWatch = 0;
+  for (const events of walk
+    .fieldsAt(field.selectionSet, ['edges', 'node'])
+    .filter((f) => f.name.value === 'events')) {
+    const listing = walk.fieldsAt(events.selectionSet, ['edges', 'node', 'listing']);
+    const needsDetail = listing.some(
+      (f) =>
+        !NOT_FROM_PROVIDER.has(f.name.value) && providers.some((p) => !stubCarries(p.rules, f.name.value)),
+    );
+    if (!needsDetail) continue;
+    const first = events.arguments?.find((a) => a.name.value === 'first')?.value;
+    perWatch += first?.kind === Kind.INT ? Number(first.value) : first ? 100 : DEFAULT_FIRST;
+  }
+  return asCount(args.first) * perWatch;
 }
 
 function communitiesCost(_field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
