@@ -9,6 +9,7 @@ import { type ListingRef, listingBody, nodesBody, SEARCH_EVERY_FIELD, searchBody
 import { Child } from './ipc.js';
 import { ACCEPT_ENCODING, type LoadFigures, load } from './load.js';
 import { summariseProfile } from './profile-summary.js';
+import { replicasScenario } from './replicas.js';
 import {
   type BenchResult,
   type MemoryCheckpoint,
@@ -25,8 +26,9 @@ import {
  * Settings (environment): BENCH_LATENCY_MS (50), BENCH_ROUNDS (3), BENCH_SECONDS (3),
  * BENCH_CONNECTIONS (32), BENCH_LISTINGS (100000), BENCH_COLD_SAMPLES (15), BENCH_PROFILE (1 writes
  * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file),
- * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst (only that
- * scenario, printed, nothing written),
+ * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst or
+ * BENCH_ONLY=replicas (only that scenario, printed, nothing written), BENCH_REDIS_URL (the Redis of
+ * the replicas scenario, default redis://127.0.0.1:6379/0; without one it is skipped),
  * BENCH_RECORD (1, or `--record`: update the committed bench/results/latest.json; otherwise the
  * results go to the git-ignored bench/results/local/).
  */
@@ -51,6 +53,7 @@ const settings = {
 };
 const profile = process.env.BENCH_PROFILE === '1';
 const burstOnly = process.env.BENCH_ONLY === 'burst';
+const replicasOnly = process.env.BENCH_ONLY === 'replicas';
 /** The committed record changes only when asked; a plain run writes under the git-ignored local/. */
 const record = process.env.BENCH_RECORD === '1' || process.argv.includes('--record');
 const outFile =
@@ -128,6 +131,25 @@ async function main(): Promise<void> {
     return;
   }
 
+  const replicas = () =>
+    replicasScenario({
+      start,
+      env: gatewayEnv(upstream),
+      calls: () => sandbox.call<number>('calls'),
+      log,
+      seconds: settings.seconds,
+      connections: settings.connections,
+      samples: settings.coldSamples,
+    });
+  if (replicasOnly) {
+    const scenario = await replicas();
+    for (const row of scenario.rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+    for (const y of scenario.yardsticks) {
+      process.stdout.write(`${y.scenario}: ${y.result} (target ${y.target}: ${y.met ? 'met' : 'NOT met'})\n`);
+    }
+    return;
+  }
+
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
   const bench = await startSystems(sandbox, upstream, profileDir);
   const outcomes: Outcome[] = [
@@ -141,6 +163,7 @@ async function main(): Promise<void> {
     settings.listings > 0 ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl) : null;
   if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick] });
   outcomes.push(await burstScenario(upstream));
+  outcomes.push(await replicas());
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }

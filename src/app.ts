@@ -23,8 +23,7 @@ import {
   requestLogFields,
 } from './server/request-scope.js';
 import { Drainer } from './server/shutdown.js';
-import { sharedState } from './state/index.js';
-import { RedisConnection } from './state/redis-connection.js';
+import { RedisConnection, type SharedState, sharedState } from './state/index.js';
 import { HistoryStore } from './store/history/index.js';
 import { ListingStore } from './store/listing-store.js';
 import { currentRunAllowance, type WatchShare } from './watches/allowance.js';
@@ -45,6 +44,10 @@ export interface App {
   logger: Logger;
   /** null when METRICS_ENABLED is off. */
   metrics: Metrics | null;
+  /** Counters, locks and caches: on Redis with REDIS_URL (shared by every replica), else in this process. */
+  state: SharedState;
+  /** The shared-state connection; null without REDIS_URL. */
+  redis: RedisConnection | null;
   /** Watches and alerts; null when the history store is off (they live in its database). */
   watches: WatchService | null;
   /** True from the start of close(): `/ready` answers 503. */
@@ -93,12 +96,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
             ? { baseUrl: config.fang.baseUrl, key: config.fang.key, secret: config.fang.secret }
             : null,
       };
+  // Never waits for Redis: down at start, the replica starts on its local share and reconnects.
+  const redis = config.redis ? new RedisConnection(config.redis, logger) : null;
+  await redis?.open();
+  const state = sharedState(redis);
   const drift = new DecodeDriftTally();
   const metrics = config.metrics.enabled
     ? new Metrics({
         providers: () => providers,
         cacheSizes: () => store.sizes,
         decodeDrift: () => drift.counts(),
+        ...(redis ? { redisFallbacks: () => redis.fallbacks() } : {}),
       })
     : null;
   const history = config.history.enabled
@@ -113,6 +121,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         ...(sandbox ? { now: () => sandbox.world.now() } : {}),
       }).catch(async (error: unknown) => {
         await sandbox?.close();
+        await redis?.close();
         throw error;
       })
     : null;
@@ -131,17 +140,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       fraction: config.security.clientDailyShare,
       payer: () => (currentRunAllowance() ? null : currentPayer()),
     },
+    state,
     currentRunAllowance,
   );
   const providers: ReadonlyMap<ProviderName, ListingProvider> = history
     ? new Map([...upstream].map(([name, provider]) => [name, history.observe(provider)]))
     : upstream;
-  const store = new ListingStore(providers, config.cache, (cache, source) => {
-    recordCacheResult(cache, source);
-    metrics?.recordCacheResult(cache, source);
-  });
-  const watchParts = history ? await startWatchParts(config, history, providers, logger) : null;
-  const watches = watchParts?.service ?? null;
+  const store = new ListingStore(
+    providers,
+    config.cache,
+    (cache, source) => {
+      recordCacheResult(cache, source);
+      metrics?.recordCacheResult(cache, source);
+    },
+    { state, fetchWaitMs: config.redis?.fetchWaitMs ?? 10_000, pollMs: 25 },
+  );
+  const watches = history ? createWatches(config, history, providers, state, logger) : null;
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
   const server = createServer();
   const drainer = new Drainer(server);
@@ -152,6 +166,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     watches,
     mode,
     logger,
+    state,
     graphiql: config.security.graphiql,
     security: config.security,
     ...(lag ? { lag } : {}),
@@ -170,6 +185,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         production: config.production,
         token: config.security.readyToken,
         decodeDrift: () => drift.summary(),
+        ...(redis ? { redis: () => redis.status() } : {}),
       }),
       ...(metrics ? [useMetrics(metrics)] : []),
     ],
@@ -201,6 +217,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sandbox,
     logger,
     metrics,
+    state,
+    redis,
     watches,
     get draining() {
       return drainer.draining;
@@ -223,7 +241,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         if (abandoned === 0) await pools;
         await collecting;
         // Runs under way finish (their events are stored) before the database closes.
-        await watchParts
+        await watches
           ?.close()
           .catch((error: unknown) => logger.warn({ err: error }, 'closing the watches failed'));
         // After the pools: the observations of the last calls are written, then PGlite closes cleanly.
@@ -231,6 +249,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
           ?.close()
           .catch((error: unknown) => logger.warn({ err: error }, 'closing the history store failed'));
         await sandbox?.close();
+        await redis?.close();
         drift.close();
       })();
       return closing;
@@ -242,15 +261,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
  * Watches: the service, its scheduler and its event bus; on Redis when REDIS_URL is set (BullMQ job
  * schedulers, pub/sub, the watch runs' share counted across replicas), in this process otherwise.
  */
-async function startWatchParts(
+function createWatches(
   config: Config,
   history: HistoryStore,
   providers: ReadonlyMap<ProviderName, ListingProvider>,
+  state: SharedState,
   logger: Logger,
-): Promise<{ service: WatchService; close(): Promise<void> }> {
-  const redis = config.redis ? new RedisConnection(config.redis, logger) : null;
-  await redis?.open();
-  const state = sharedState(redis);
+): WatchService {
   const limits = new Map<ProviderName, number>();
   for (const [name, settings] of [
     ['BEIKE', config.beike],
@@ -268,7 +285,7 @@ async function startWatchParts(
     fraction: config.watches.budgetShare,
     budget: (provider) => budgets.get(provider),
   };
-  const service = new WatchService({
+  return new WatchService({
     db: history.db,
     providers,
     cache: config.cache,
@@ -278,13 +295,6 @@ async function startWatchParts(
     scheduler: config.redis ? new BullScheduler(config.redis, logger) : new TimerScheduler(),
     logger,
   });
-  return {
-    service,
-    close: async () => {
-      await service.close();
-      await redis?.close();
-    },
-  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -151,6 +151,7 @@ const envSchema = z.object({
     .default('lg:'),
   REDIS_COMMAND_TIMEOUT_MS: int(10, 60_000).default(250),
   REDIS_FALLBACK_SHARE: share.default(0.25),
+  REDIS_FETCH_WAIT_MS: int(100, 120_000).default(10_000),
 
   // Operations: metrics and graceful shutdown.
   METRICS_ENABLED: flag.default(true),
@@ -232,7 +233,7 @@ export interface Config {
   metrics: { enabled: boolean };
   shutdown: { delayMs: number; timeoutMs: number };
   /** Shared state on Redis; null keeps every counter, lock and cache in this process. */
-  redis: RedisSettings | null;
+  redis: (RedisSettings & { fetchWaitMs: number }) | null;
   /** Watches and alerts; `budgetShare` of each provider's daily budget is theirs at most. */
   watches: WatchSettings & { budgetShare: number };
   /**
@@ -344,6 +345,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
           keyPrefix: env.REDIS_KEY_PREFIX,
           commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
           fallbackShare: env.REDIS_FALLBACK_SHARE,
+          fetchWaitMs: env.REDIS_FETCH_WAIT_MS,
         }
       : null,
     watches: {

@@ -79,6 +79,7 @@ describe('configuration', () => {
       keyPrefix: 'lg:',
       commandTimeoutMs: 250,
       fallbackShare: 0.25,
+      fetchWaitMs: 10_000,
     });
     expect(
       loadConfig({
@@ -86,8 +87,9 @@ describe('configuration', () => {
         REDIS_KEY_PREFIX: 'staging:',
         REDIS_COMMAND_TIMEOUT_MS: '100',
         REDIS_FALLBACK_SHARE: '0.5',
+        REDIS_FETCH_WAIT_MS: '2000',
       }).redis,
-    ).toMatchObject({ keyPrefix: 'staging:', commandTimeoutMs: 100, fallbackShare: 0.5 });
+    ).toMatchObject({ keyPrefix: 'staging:', commandTimeoutMs: 100, fallbackShare: 0.5, fetchWaitMs: 2000 });
   });
 
   it.each([

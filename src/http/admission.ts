@@ -1,50 +1,70 @@
-import { CircuitBreaker, type CircuitPermit, type CircuitState } from './circuit-breaker.js';
-import { DailyBudget } from './daily-budget.js';
-import { DailyShares } from './daily-shares.js';
+import {
+  type BudgetTicket,
+  type CircuitState,
+  type CircuitStatus,
+  type CircuitTicket,
+  type Pacer,
+  type SharedDailyBudget,
+  type SharedDailyShares,
+  type SharedState,
+  type ShareTicket,
+  sharedState,
+} from '../state/index.js';
 import type { UpstreamError } from './errors.js';
 import type { TransportFailures } from './failures.js';
 import { sleep } from './sleep.js';
-import { TokenBucket } from './token-bucket.js';
 import type { AttemptAllowance, TransportOptions } from './types.js';
 
-export type Admitted =
-  | { ok: true; permit: CircuitPermit; timeoutMs: number }
-  | { ok: false; error: UpstreamError };
+/** What an admitted attempt holds: its circuit permit, and what it took of the budgets. */
+export interface Pass {
+  circuit: CircuitTicket;
+}
+
+export type Admitted = { ok: true; pass: Pass; timeoutMs: number } | { ok: false; error: UpstreamError };
 
 /**
- * Whether an attempt may be sent now: the circuit, the daily budget and each client's share of
- * it, and pacing. What an attempt took and did not use (a rate slot, a client's unit, a circuit
- * probe) is given back when it is refused further on: only calls made are counted.
+ * Whether an attempt may be sent now: the circuit, each client's share of the daily budget, the
+ * daily budget, and pacing, each read through shared state (this process, or Redis across
+ * replicas). What an attempt took and did not use (a circuit probe, a client's unit, a budget
+ * unit, a rate slot) is given back when it is refused further on: only calls made are counted.
  */
 export class Admission {
-  readonly #bucket: TokenBucket;
-  readonly #budget: DailyBudget | null;
-  readonly #shares: DailyShares | null;
-  readonly #circuit: CircuitBreaker;
+  readonly #pacer: Pacer;
+  readonly #budget: SharedDailyBudget | null;
+  readonly #shares: SharedDailyShares | null;
+  readonly #circuit: CircuitState;
 
   constructor(
     private readonly options: Pick<
       TransportOptions,
-      'rate' | 'dailyBudget' | 'dailyShare' | 'circuit' | 'timeoutMs'
+      'provider' | 'rate' | 'dailyBudget' | 'dailyShare' | 'circuit' | 'timeoutMs' | 'state'
     >,
     private readonly failures: TransportFailures,
-    private readonly now: () => number,
+    now: () => number,
   ) {
-    this.#bucket = new TokenBucket(options.rate.perSecond, options.rate.burst, performance.now());
-    this.#budget = options.dailyBudget === null ? null : new DailyBudget(options.dailyBudget);
+    const state: SharedState = options.state ?? sharedState(null);
+    const name = options.provider.toLowerCase();
+    this.#pacer = state.pacer({ name, ...options.rate });
+    this.#budget =
+      options.dailyBudget === null ? null : state.dailyBudget({ name, limit: options.dailyBudget, now });
     this.#shares =
       options.dailyBudget === null || !options.dailyShare
         ? null
-        : new DailyShares(options.dailyShare.fraction, options.dailyBudget);
-    this.#circuit = new CircuitBreaker(options.circuit);
+        : state.dailyShares({
+            name,
+            fraction: options.dailyShare.fraction,
+            dailyBudget: options.dailyBudget,
+            now,
+          });
+    this.#circuit = state.circuit({ name, ...options.circuit, now });
   }
 
-  get circuitState(): CircuitState {
-    return this.#circuit.state;
+  get circuitState(): CircuitStatus {
+    return this.#circuit.status();
   }
 
   get budgetRemaining(): number | null {
-    return this.#budget?.remaining(this.now()) ?? null;
+    return this.#budget?.remaining() ?? null;
   }
 
   /** Waits for a rate slot when one comes before the deadline; `closed` is asked again after the wait. */
@@ -56,73 +76,66 @@ export class Admission {
     closed: () => boolean,
     allowance: AttemptAllowance | null = null,
   ): Promise<Admitted> {
-    const refused = (error: UpstreamError): Admitted => ({ ok: false, error });
     const { failures } = this;
-    if (closed()) return refused(failures.closed(endpoint));
-    if (signal?.aborted) return refused(failures.aborted(endpoint));
+    if (closed()) return { ok: false, error: failures.closed(endpoint) };
+    if (signal?.aborted) return { ok: false, error: failures.aborted(endpoint) };
 
-    // Fail fast before queueing for a rate slot that would be wasted anyway.
-    if (this.#circuit.rejects(this.now())) return refused(this.#circuitOpen(endpoint));
-    if (this.#budget && this.#budget.remaining(this.now()) <= 0) return refused(this.#budgetSpent());
-    if (payer !== null && this.#shares && !this.#shares.tryTake(payer, this.now())) {
-      return refused(failures.shareSpent(this.#shares.perClient, this.#shares.fraction));
-    }
-    if (allowance && !(await allowance.take(this.failures.provider))) {
-      if (payer !== null) this.#shares?.giveBack(payer, this.now());
-      return refused(failures.allowanceSpent(allowance.refusal));
-    }
-    const undo = (error: UpstreamError): Admitted => {
-      if (payer !== null) this.#shares?.giveBack(payer, this.now());
-      allowance?.giveBack(this.failures.provider);
-      return refused(error);
+    // Fail fast, before taking anything or queueing for a rate slot that would be wasted anyway.
+    const circuit = await this.#circuit.acquire();
+    if (!circuit.permit) return { ok: false, error: failures.circuitOpen(endpoint, circuit.retryAfterMs) };
+    let share: ShareTicket | null = null;
+    let budget: BudgetTicket | null = null;
+    let allowed = false;
+    const undo = async (error: UpstreamError): Promise<Admitted> => {
+      if (allowed) allowance?.giveBack(failures.provider);
+      await Promise.all([
+        this.#circuit.release(circuit),
+        share && this.#shares?.giveBack(share),
+        budget && this.#budget?.refund(budget),
+      ]);
+      return { ok: false, error };
     };
 
-    const reservation = this.#bucket.reserve(performance.now(), deadlineAt - performance.now());
+    if (payer !== null && this.#shares) {
+      share = await this.#shares.tryTake(payer);
+      if (!share) return undo(failures.shareSpent(this.#shares.perClient, this.#shares.fraction));
+    }
+    // The work under way (a watch run) may have its own bound: its cap, the watch runs' share.
+    if (allowance) {
+      if (!(await allowance.take(failures.provider))) return undo(failures.allowanceSpent(allowance.refusal));
+      allowed = true;
+    }
+    if (this.#budget) {
+      budget = await this.#budget.tryConsume();
+      if (!budget) return undo(failures.budgetSpent(this.#budget.limit));
+    }
+    const reservation = await this.#pacer.reserve(deadlineAt - performance.now());
     if (!reservation.granted) return undo(failures.noRateSlot(endpoint, reservation.waitMs));
+    const unpace = async (error: UpstreamError) => {
+      await this.#pacer.refund(reservation);
+      return undo(error);
+    };
     if (reservation.waitMs > 0 && !(await sleep(reservation.waitMs, signal))) {
-      this.#bucket.refund(performance.now());
-      return undo(failures.aborted(endpoint));
+      return unpace(failures.aborted(endpoint));
     }
-
     const timeoutMs = Math.min(this.options.timeoutMs, deadlineAt - performance.now());
-    if (closed() || timeoutMs <= 0) {
-      this.#bucket.refund(performance.now());
-      return undo(closed() ? failures.closed(endpoint) : failures.outOfTime(endpoint));
-    }
-    // Re-checked after the wait: another caller's probe or last budget unit may have gone meanwhile.
-    const permit = this.#circuit.tryAcquire(this.now());
-    if (permit === null) {
-      this.#bucket.refund(performance.now());
-      return undo(this.#circuitOpen(endpoint));
-    }
-    if (this.#budget && !this.#budget.tryConsume(this.now())) {
-      this.#bucket.refund(performance.now());
-      this.#circuit.release(permit);
-      return undo(this.#budgetSpent());
-    }
-    return { ok: true, permit, timeoutMs };
+    if (closed()) return unpace(failures.closed(endpoint));
+    if (timeoutMs <= 0) return unpace(failures.outOfTime(endpoint));
+    return { ok: true, pass: { circuit }, timeoutMs };
   }
 
   /** The provider answered (whatever it said): the circuit counts it as reachable. */
-  reached(permit: CircuitPermit): void {
-    this.#circuit.recordSuccess(permit);
+  reached(pass: Pass): Promise<void> {
+    return this.#circuit.recordSuccess(pass.circuit);
   }
 
   /** The provider could not be reached, or said it is unavailable. */
-  failed(permit: CircuitPermit): void {
-    this.#circuit.recordFailure(permit, this.now());
+  failed(pass: Pass): Promise<void> {
+    return this.#circuit.recordFailure(pass.circuit);
   }
 
   /** The caller gave up: the attempt says nothing about the provider. */
-  release(permit: CircuitPermit): void {
-    this.#circuit.release(permit);
-  }
-
-  #circuitOpen(endpoint: string): UpstreamError {
-    return this.failures.circuitOpen(endpoint, this.#circuit.retryAfterMs(this.now()));
-  }
-
-  #budgetSpent(): UpstreamError {
-    return this.failures.budgetSpent(this.#budget?.limit ?? 0);
+  release(pass: Pass): Promise<void> {
+    return this.#circuit.release(pass.circuit);
   }
 }

@@ -1,5 +1,5 @@
 import type { ProviderName } from '../domain/listing.js';
-import { msUntilNextChinaMidnight } from './daily-budget.js';
+import { msUntilNextChinaMidnight } from '../state/china-day.js';
 import { UpstreamError, type UpstreamErrorCode } from './errors.js';
 
 const PROVIDER_LABEL: Record<ProviderName, string> = { BEIKE: 'Beike', FANG: 'Fang' };

@@ -5,9 +5,9 @@
  * bounded bodies, retries with backoff, and keeping credentials out of errors and logs.
  */
 import { Pool } from 'undici';
-import { Admission } from './admission.js';
+import type { CircuitStatus } from '../state/index.js';
+import { Admission, type Pass } from './admission.js';
 import { retryDelayMs } from './backoff.js';
-import type { CircuitPermit, CircuitState } from './circuit-breaker.js';
 import type { UpstreamError } from './errors.js';
 import { TransportFailures } from './failures.js';
 import { BodyTooLargeError, readBodyLimited } from './read-body.js';
@@ -22,7 +22,7 @@ import type {
   Verdict,
 } from './types.js';
 
-export type { CircuitState } from './circuit-breaker.js';
+export type { CircuitStatus } from '../state/index.js';
 export type {
   AttemptAllowance,
   Judge,
@@ -75,7 +75,7 @@ export class UpstreamTransport {
     });
   }
 
-  get circuitState(): CircuitState {
+  get circuitState(): CircuitStatus {
     return this.#admission.circuitState;
   }
 
@@ -159,13 +159,13 @@ export class UpstreamTransport {
       allowance,
     );
     if (!admitted.ok) return { ok: false, error: admitted.error, sent: false };
-    return this.#send(req, judge, admitted.permit, admitted.timeoutMs, signal);
+    return this.#send(req, judge, admitted.pass, admitted.timeoutMs, signal);
   }
 
   async #send<T>(
     req: UpstreamRequest,
     judge: Judge<T>,
-    permit: CircuitPermit,
+    pass: Pass,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<AttemptResult<T>> {
@@ -201,7 +201,7 @@ export class UpstreamTransport {
       } catch (error) {
         if (!(error instanceof BodyTooLargeError)) throw error;
         // The server answered, so it is reachable: not a circuit failure.
-        this.#admission.reached(permit);
+        await this.#admission.reached(pass);
         return {
           ok: false,
           sent: true,
@@ -211,10 +211,10 @@ export class UpstreamTransport {
       }
     } catch (error) {
       if (abortedBy === 'caller') {
-        this.#admission.release(permit);
+        await this.#admission.release(pass);
         return { ok: false, sent: true, error: this.#failures.aborted(req.endpoint) };
       }
-      this.#admission.failed(permit);
+      await this.#admission.failed(pass);
       const failureCode = errorCode(error);
       const timedOut = abortedBy === 'timeout' || (failureCode?.includes('TIMEOUT') ?? false);
       return {
@@ -232,11 +232,11 @@ export class UpstreamTransport {
 
     const verdict = this.#judge(judge, response, req);
     if (verdict.ok) {
-      this.#admission.reached(permit);
+      await this.#admission.reached(pass);
       return { ok: true, value: verdict.value, sent: true, httpStatus: response.status };
     }
-    if (verdict.error.code === 'UPSTREAM_UNAVAILABLE') this.#admission.failed(permit);
-    else this.#admission.reached(permit);
+    if (verdict.error.code === 'UPSTREAM_UNAVAILABLE') await this.#admission.failed(pass);
+    else await this.#admission.reached(pass);
     return { ok: false, sent: true, httpStatus: response.status, error: verdict.error };
   }
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { ProviderName } from '../domain/listing.js';
+import type { SharedState } from '../state/index.js';
 import type { UpstreamError, UpstreamErrorCode } from './errors.js';
 
 /** What a provider adapter hands the transport, and what it gets back. */
@@ -53,6 +54,11 @@ export interface TransportOptions {
    */
   allowance?: () => AttemptAllowance | null;
   circuit: { failureThreshold: number; openMs: number };
+  /**
+   * Where pacing, the budgets and the circuit are kept: this process (default, one of each per
+   * transport) or Redis, shared by every replica (REDIS_URL).
+   */
+  state?: SharedState;
   /** Size of the one keep-alive undici Pool of this transport. */
   connections: number;
   logger: Logger;

@@ -7,7 +7,7 @@ import type {
   SearchQuery,
   SearchSort,
 } from '../domain/listing.js';
-import type { CircuitState } from '../http/transport.js';
+import type { CircuitStatus } from '../http/transport.js';
 
 /** One page of a provider's search, already normalised. */
 export interface SearchPage {
@@ -39,7 +39,7 @@ export interface SearchSupport {
 
 /** What operators see of a provider's transport (metrics, readiness); read-only, costs no call. */
 export interface ProviderHealth {
-  circuit: CircuitState;
+  circuit: CircuitStatus;
   /** Calls left today under our own daily budget; null when there is none. */
   budgetRemaining: number | null;
 }

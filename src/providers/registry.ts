@@ -41,6 +41,8 @@ export function createProviders(
   onEvent?: (event: UpstreamEvent) => void,
   /** Each client's share of a daily budget, and who the call is for (CLIENT_DAILY_SHARE). */
   dailyShare?: TransportOptions['dailyShare'],
+  /** Where pacing, budgets and circuits are kept (this process, or Redis for several replicas). */
+  state?: TransportOptions['state'],
   /** The allowance of the work under way (a watch run), asked before each attempt. */
   allowance?: TransportOptions['allowance'],
 ): Map<ProviderName, ListingProvider> {
@@ -57,6 +59,7 @@ export function createProviders(
       rate: { perSecond: settings.ratePerSecond, burst: Math.max(1, Math.ceil(settings.ratePerSecond)) },
       dailyBudget: settings.dailyBudget,
       ...(dailyShare ? { dailyShare } : {}),
+      ...(state ? { state } : {}),
       ...(allowance ? { allowance } : {}),
       circuit: config.circuit,
       connections: config.connections,

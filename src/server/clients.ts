@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { type MeterResult, type SharedState, sharedState } from '../state/index.js';
 
 /**
  * Who is calling, and how much each caller may still do this minute. With API keys configured,
@@ -27,8 +28,15 @@ export interface Caller {
   /** The partner's name, or `address:<peer>` for an anonymous caller. */
   id: string;
   keyed: boolean;
-  requests: MinuteBudget | null;
-  cost: MinuteBudget | null;
+  requests: Allowance | null;
+  cost: Allowance | null;
+}
+
+/** What a caller may still do this minute, counted in this process or on Redis for every replica. */
+export interface Allowance {
+  readonly perMinute: number;
+  /** Takes `amount`, or nothing and says in how many whole seconds it would be there. */
+  take(amount: number): Promise<MeterResult>;
 }
 
 const KEY = /^[\x21-\x7e]{16,256}$/;
@@ -109,36 +117,6 @@ function wholeOrNull(text: string | undefined, what: string): number | null {
   return Number(text);
 }
 
-/**
- * A budget refilled continuously at `perMinute` per minute, holding at most `perMinute`. Time is
- * passed in (milliseconds) so the arithmetic is testable without timers.
- */
-export class MinuteBudget {
-  #available: number;
-  #lastMs: number;
-
-  constructor(
-    readonly perMinute: number,
-    nowMs: number,
-  ) {
-    this.#available = perMinute;
-    this.#lastMs = nowMs;
-  }
-
-  /** Takes `amount`, or nothing and says in how many whole seconds it would be there. */
-  take(amount: number, nowMs: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
-    const elapsed = Math.max(0, nowMs - this.#lastMs);
-    this.#available = Math.min(this.perMinute, this.#available + (elapsed * this.perMinute) / 60_000);
-    this.#lastMs = Math.max(this.#lastMs, nowMs);
-    if (amount <= this.#available) {
-      this.#available -= amount;
-      return { ok: true };
-    }
-    const missing = amount - this.#available;
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((missing * 60) / this.perMinute)) };
-  }
-}
-
 export type Identification = { ok: true; caller: Caller } | { ok: false };
 
 export class ClientRegistry {
@@ -148,17 +126,13 @@ export class ClientRegistry {
   readonly #keyed = new Map<string, Caller>();
   /** Anonymous callers by peer address; bounded, so a flood of addresses cannot grow memory. */
   readonly #anonymous = new LRUCache<string, Caller>({ max: 50_000 });
-  readonly #now: () => number;
+  readonly #state: SharedState;
 
-  constructor(clients: ApiClient[], defaults: ClientAllowances, now: () => number = Date.now) {
+  constructor(clients: ApiClient[], defaults: ClientAllowances, state: SharedState = sharedState(null)) {
     this.#clients = clients;
     this.#defaults = defaults;
     this.keysRequired = clients.length > 0;
-    this.#now = now;
-  }
-
-  now(): number {
-    return this.#now();
+    this.#state = state;
   }
 
   /**
@@ -193,12 +167,17 @@ export class ClientRegistry {
   #caller(id: string, keyed: boolean, requests: number | null, cost: number | null): Caller {
     const perMinuteRequests = requests ?? this.#defaults.requestsPerMinute;
     const perMinuteCost = cost ?? this.#defaults.costPerMinute;
-    const now = this.#now();
     return {
       id,
       keyed,
-      requests: perMinuteRequests > 0 ? new MinuteBudget(perMinuteRequests, now) : null,
-      cost: perMinuteCost > 0 ? new MinuteBudget(perMinuteCost, now) : null,
+      requests: this.#allowance('requests', id, perMinuteRequests),
+      cost: this.#allowance('cost', id, perMinuteCost),
     };
+  }
+
+  #allowance(name: 'requests' | 'cost', id: string, perMinute: number): Allowance | null {
+    if (perMinute <= 0) return null;
+    const meter = this.#state.clientMeter({ name, perMinute });
+    return { perMinute, take: (amount) => meter.take(id, amount) };
   }
 }

@@ -2,6 +2,7 @@ import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
+import type { SharedState } from '../state/index.js';
 import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 import type { WatchService } from '../watches/service.js';
@@ -51,6 +52,8 @@ export interface GatewayOptions {
   onCompressed?: CompressionObserver;
   /** Event-loop lag, for load shedding (LOAD_SHED_LAG_MS); absent: never shed. */
   lag?: EventLoopLag;
+  /** Where client allowances and whole answers are counted and kept; absent: in this process. */
+  state?: SharedState;
 }
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
@@ -107,6 +110,7 @@ export function createGateway(options: GatewayOptions): Gateway {
               mode,
               store,
               endpoint: GRAPHQL_ENDPOINT,
+              ...(options.state ? { state: options.state } : {}),
               ...(options.onCompressed ? { onCompressed: options.onCompressed } : {}),
             }),
           ]
@@ -147,10 +151,10 @@ function refusalLogOf(logger: Logger): RefusalLog {
   return log;
 }
 
-function registryOf(security: SecuritySettings): ClientRegistry {
+function registryOf(security: SecuritySettings, state: SharedState | undefined): ClientRegistry {
   let registry = registries.get(security);
   if (!registry) {
-    registry = new ClientRegistry(security.clients, security.defaults);
+    registry = new ClientRegistry(security.clients, security.defaults, state);
     registries.set(security, registry);
   }
   return registry;
@@ -160,7 +164,7 @@ function registryOf(security: SecuritySettings): ClientRegistry {
  * In request order: which origins, whether the server has room, what body, who calls, which
  * operations, what shape, what the schema tells, what strings.
  */
-function guards(security: SecuritySettings, { logger, lag }: GatewayOptions): Plugin[] {
+function guards(security: SecuritySettings, { logger, lag, state }: GatewayOptions): Plugin[] {
   const refusals = refusalLogOf(logger);
   return [
     useCorsPolicy(security.corsOrigins),
@@ -177,7 +181,7 @@ function guards(security: SecuritySettings, { logger, lag }: GatewayOptions): Pl
           }),
         ]
       : []),
-    useClientAccess(registryOf(security), GRAPHQL_ENDPOINT, refusals),
+    useClientAccess(registryOf(security, state), GRAPHQL_ENDPOINT, refusals),
     ...(security.persistedOperations ? [usePersistedOperations(security.persistedOperations)] : []),
     useOperationLimits(security.limits),
     useSchemaDisclosure(security),
@@ -189,7 +193,6 @@ function costGuard(security: SecuritySettings, { store, logger }: GatewayOptions
   return useCostLimit({
     maxCost: security.limits.maxCost,
     providers: store.providers,
-    registry: registryOf(security),
     refusals: refusalLogOf(logger),
   });
 }

@@ -1,10 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { ProviderName } from '../domain/listing.js';
-import type { CircuitState, UpstreamEvent } from '../http/transport.js';
+import type { CircuitStatus, UpstreamEvent } from '../http/transport.js';
 import type { DriftCount } from '../providers/decode.js';
 import type { ProviderHealth } from '../providers/provider.js';
-import type { CacheSource } from '../store/cached-fetcher.js';
+import type { CacheSource } from '../store/listing-store.js';
 
 /**
  * The Prometheus registry of one app (not prom-client's global one, so that several apps can run
@@ -13,7 +13,7 @@ import type { CacheSource } from '../store/cached-fetcher.js';
  */
 
 const PREFIX = 'listing_graph_';
-const CIRCUIT_STATES: readonly CircuitState[] = ['closed', 'open', 'half_open'];
+const CIRCUIT_STATES: readonly CircuitStatus[] = ['closed', 'open', 'half_open'];
 const ROUTES = new Set(['/graphql', '/health', '/ready', '/metrics']);
 const METHODS = new Set(['GET', 'POST', 'OPTIONS', 'HEAD']);
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -96,6 +96,8 @@ export interface MetricsSources {
   cacheSizes: () => Record<string, number>;
   /** Fields that failed to decode (or went missing) since start; bounded by the tally. */
   decodeDrift?: () => readonly DriftCount[];
+  /** Redis calls that fell back to local state, per concern; absent: no Redis configured. */
+  redisFallbacks?: () => Record<string, number>;
 }
 
 export class Metrics {
@@ -204,6 +206,20 @@ export class Metrics {
         }
       },
     });
+    if (sources.redisFallbacks) {
+      const fallbacks = sources.redisFallbacks;
+      new Counter({
+        name: `${PREFIX}redis_fallbacks_total`,
+        help: 'Shared-state operations answered locally because Redis could not, by concern',
+        labelNames: ['concern'],
+        registers,
+        // Counted by the connection; read out whole at each scrape.
+        collect() {
+          this.reset();
+          for (const [concern, n] of Object.entries(fallbacks())) this.inc({ concern }, n);
+        },
+      });
+    }
     new Gauge({
       name: `${PREFIX}cache_entries`,
       help: 'Entries held, by cache',

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { UpstreamEvent } from '../http/transport.js';
-import type { CacheSource } from '../store/cached-fetcher.js';
+import type { CacheSource } from '../store/listing-store.js';
 
 /**
  * What one HTTP request did, gathered while it runs. It lives in AsyncLocalStorage because the

@@ -14,6 +14,13 @@ export interface CacheEntry<V> {
  */
 export interface SharedCache<V> {
   readonly ttlMs: number;
+  /** Entries held in this process (the front tier with Redis), for a gauge. */
+  readonly size: number;
+  /**
+   * Forgets what this process holds. Entries on Redis are left to expire by their TTL: clearing
+   * them would mean listing keys, which never happens here.
+   */
+  clear(): void;
   get(key: string): Promise<CacheEntry<V> | undefined>;
   set(key: string, value: V, storedAt?: number): Promise<void>;
 }
@@ -50,6 +57,14 @@ export class MemoryCache<V extends {}> implements SharedCache<V> {
     });
   }
 
+  get size(): number {
+    return this.#lru.size;
+  }
+
+  clear(): void {
+    this.#lru.clear();
+  }
+
   async get(key: string): Promise<CacheEntry<V> | undefined> {
     return this.#lru.get(key);
   }
@@ -81,6 +96,14 @@ export class RedisCache<V extends {}> implements SharedCache<V> {
     this.#keepMs = options.ttlMs + options.staleIfErrorMs;
     this.#prefix = redis.key('cache', options.name, '');
     this.#now = options.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#front.size;
+  }
+
+  clear(): void {
+    this.#front.clear();
   }
 
   async get(key: string): Promise<CacheEntry<V> | undefined> {

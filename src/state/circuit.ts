@@ -1,7 +1,12 @@
-import { CircuitBreaker, type CircuitOptions, type CircuitPermit } from '../http/circuit-breaker.js';
+import {
+  CircuitBreaker,
+  type CircuitOptions,
+  type CircuitPermit,
+  type CircuitStatus,
+} from './circuit-breaker.js';
 import type { RedisConnection } from './redis-connection.js';
 
-export type { CircuitOptions };
+export type { CircuitOptions, CircuitPermit, CircuitStatus };
 
 /** What a caller holds while its call is out; `null` permit: rejected, try again later. */
 export type CircuitTicket =
@@ -13,6 +18,8 @@ export type CircuitTicket =
  * one probe goes out; its outcome closes or reopens it. Shared, every replica backs off together.
  */
 export interface CircuitState {
+  /** As this process last saw it (for /ready and metrics; costs no call). */
+  status(): CircuitStatus;
   acquire(): Promise<CircuitTicket>;
   recordSuccess(ticket: CircuitTicket): Promise<void>;
   recordFailure(ticket: CircuitTicket): Promise<void>;
@@ -34,6 +41,10 @@ export class MemoryCircuitState implements CircuitState {
   constructor(options: CircuitStateOptions) {
     this.#breaker = new CircuitBreaker(options);
     this.#now = options.now ?? Date.now;
+  }
+
+  status(): CircuitStatus {
+    return this.#breaker.state;
   }
 
   async acquire(): Promise<CircuitTicket> {
@@ -74,7 +85,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local openUntil = tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0')
 local outcome, permit = ARGV[1], ARGV[2]
 if outcome == 'release' then
-  if permit == 'probe' then redis.call('DEL', KEYS[2]) end
+  if permit == 'probe' then redis.call('DEL', KEYS[2]) return 1 end
   return 0
 end
 if outcome == 'success' then
@@ -93,10 +104,12 @@ elseif openUntil == 0 then
   end
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
+if tonumber(redis.call('HGET', KEYS[1], 'openUntil') or '0') > 0 then return 1 end
 return 0
 `;
 
 const PERMITS = [null, 'normal', 'probe'] as const;
+const STATUSES: readonly CircuitStatus[] = ['open', 'closed', 'half_open'];
 const STATE_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -109,12 +122,17 @@ export class RedisCircuitState implements CircuitState {
   readonly #keys: [string, string];
   readonly #local: MemoryCircuitState;
   readonly #localTickets = new WeakSet<CircuitTicket>();
+  #status: CircuitStatus = 'closed';
 
   constructor(redis: RedisConnection, options: CircuitStateOptions) {
     this.#redis = redis;
     this.#options = options;
     this.#keys = [redis.key('circuit', options.name), redis.key('circuit', options.name, 'probe')];
     this.#local = new MemoryCircuitState(options);
+  }
+
+  status(): CircuitStatus {
+    return this.#status;
   }
 
   async acquire(): Promise<CircuitTicket> {
@@ -125,9 +143,11 @@ export class RedisCircuitState implements CircuitState {
     if (!result.ok) {
       const ticket = await this.#local.acquire();
       this.#localTickets.add(ticket);
+      this.#status = this.#local.status();
       return ticket;
     }
     const [code, retryAfterMs] = result.value;
+    this.#status = STATUSES[code] ?? 'open';
     const permit = PERMITS[code] ?? null;
     return permit ? { permit, retryAfterMs: 0 } : { permit: null, retryAfterMs: Math.max(1, retryAfterMs) };
   }
@@ -149,24 +169,30 @@ export class RedisCircuitState implements CircuitState {
     const local = this.#localTickets.has(ticket);
     if (!local) {
       const { failureThreshold, openMs } = this.#options;
-      const result = await this.#redis.attempt('circuit', (client) =>
-        client.eval(
-          RECORD,
-          2,
-          ...this.#keys,
-          outcome,
-          ticket.permit!,
-          failureThreshold,
-          openMs,
-          STATE_TTL_MS,
-        ),
+      const result = await this.#redis.attempt(
+        'circuit',
+        (client) =>
+          client.eval(
+            RECORD,
+            2,
+            ...this.#keys,
+            outcome,
+            ticket.permit!,
+            failureThreshold,
+            openMs,
+            STATE_TTL_MS,
+          ) as Promise<number>,
       );
-      if (result.ok) return;
+      if (result.ok) {
+        this.#status = result.value === 1 ? 'open' : 'closed';
+        return;
+      }
     }
     // Redis gone: the outcome still teaches this replica's own breaker.
     const localTicket = local ? ticket : { permit: 'normal' as const, retryAfterMs: 0 as const };
     if (outcome === 'success') await this.#local.recordSuccess(localTicket);
     else if (outcome === 'failure') await this.#local.recordFailure(localTicket);
     else await this.#local.release(localTicket);
+    this.#status = this.#local.status();
   }
 }

@@ -1,4 +1,4 @@
-import { chinaDayNumber, DailyBudget } from '../http/daily-budget.js';
+import { chinaDayNumber, DailyBudget } from './china-day.js';
 import type { RedisConnection } from './redis-connection.js';
 
 /** Proof of one spent call: a refund goes back to the day and the place it was taken from. */
@@ -13,6 +13,8 @@ export interface BudgetTicket {
  */
 export interface SharedDailyBudget {
   readonly limit: number;
+  /** Calls left today as this process last saw them (for /ready and metrics; costs no call). */
+  remaining(): number;
   tryConsume(): Promise<BudgetTicket | null>;
   refund(ticket: BudgetTicket): Promise<void>;
 }
@@ -37,6 +39,12 @@ export class MemoryDailyBudget implements SharedDailyBudget {
     this.#now = options.now ?? Date.now;
   }
 
+  remaining(): number {
+    const now = this.#now();
+    const refunded = this.#refunds.day === chinaDayNumber(now) ? this.#refunds.count : 0;
+    return this.#budget.remaining(now) + refunded;
+  }
+
   async tryConsume(): Promise<BudgetTicket | null> {
     const now = this.#now();
     const day = chinaDayNumber(now);
@@ -56,7 +64,7 @@ export class MemoryDailyBudget implements SharedDailyBudget {
 }
 
 // Check and count in one step: a refused call takes nothing. ARGV: limit, amount (+1 or -1), ttl ms.
-const COUNT = `
+export const DAY_COUNT = `
 local used = tonumber(redis.call('GET', KEYS[1]) or '0')
 if ARGV[2] == '-1' then
   if used > 0 then return {1, redis.call('DECR', KEYS[1])} end
@@ -68,7 +76,8 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {1, used}
 `;
 
-const TWO_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
+/** A day's counter outlives the day by one: a late refund still finds it. */
+export const DAY_COUNT_TTL_MS = 2 * 24 * 60 * 60 * 1000;
 
 /**
  * Several replicas: one counter per provider and China date in Redis, checked and incremented
@@ -82,6 +91,7 @@ export class RedisDailyBudget implements SharedDailyBudget {
   readonly #now: () => number;
   readonly #local: MemoryDailyBudget;
   readonly #localTickets = new WeakSet<BudgetTicket>();
+  #seen = { day: Number.NaN, used: 0 };
 
   constructor(redis: RedisConnection, options: DailyBudgetOptions) {
     this.limit = options.limit;
@@ -102,25 +112,33 @@ export class RedisDailyBudget implements SharedDailyBudget {
       if (ticket) this.#localTickets.add(ticket);
       return ticket;
     }
+    this.#seen = { day, used: result.value[1] };
     return result.value[0] === 1 ? { day } : null;
+  }
+
+  remaining(): number {
+    const day = chinaDayNumber(this.#now());
+    return this.#seen.day === day ? Math.max(0, this.limit - this.#seen.used) : this.limit;
   }
 
   async refund(ticket: BudgetTicket): Promise<void> {
     if (this.#localTickets.has(ticket)) return this.#local.refund(ticket);
     // A refund lost to a Redis failure leaves the count higher: stricter, never looser.
-    await this.#run(ticket.day, -1);
+    const result = await this.#run(ticket.day, -1);
+    if (result.ok && this.#seen.day === ticket.day) this.#seen = { day: ticket.day, used: result.value[1] };
   }
 
   #run(day: number, amount: 1 | -1) {
     const key = this.#redis.key('budget', this.#name, chinaDate(day));
     return this.#redis.attempt(
       'budget',
-      (client) => client.eval(COUNT, 1, key, this.limit, amount, TWO_DAYS_MS) as Promise<[number, number]>,
+      (client) =>
+        client.eval(DAY_COUNT, 1, key, this.limit, amount, DAY_COUNT_TTL_MS) as Promise<[number, number]>,
     );
   }
 }
 
 /** The China calendar date of a day number, e.g. 2026-12-01: readable keys for operators. */
-function chinaDate(day: number): string {
+export function chinaDate(day: number): string {
   return new Date(day * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }

@@ -7,8 +7,10 @@ import {
   type SharedCacheOptions,
 } from './cache.js';
 import {
+  type CircuitPermit,
   type CircuitState,
   type CircuitStateOptions,
+  type CircuitStatus,
   type CircuitTicket,
   MemoryCircuitState,
   RedisCircuitState,
@@ -17,6 +19,7 @@ import {
   type ClientMeter,
   type ClientMeterOptions,
   MemoryClientMeter,
+  type MeterResult,
   RedisClientMeter,
 } from './client-meter.js';
 import {
@@ -26,20 +29,35 @@ import {
   RedisDailyBudget,
   type SharedDailyBudget,
 } from './daily-budget.js';
+import {
+  type DailySharesOptions,
+  MemoryDailyShares,
+  RedisDailyShares,
+  type SharedDailyShares,
+  type ShareTicket,
+} from './daily-shares.js';
 import { MemoryPacer, type Pacer, type PacerOptions, RedisPacer } from './pacer.js';
 import type { RedisConnection } from './redis-connection.js';
+
+export { RedisConnection, type RedisSettings, type RedisStatus } from './redis-connection.js';
+
 import { MemoryWorkLock, RedisWorkLock, type WorkLock, type WorkLockOptions } from './work-lock.js';
 
-export { type Fetched, SharedFetcher } from './shared-fetch.js';
+export { type Fetched, type FetchSource, SharedFetcher } from './shared-fetch.js';
 export type {
   BudgetTicket,
   CacheEntry,
+  CircuitPermit,
   CircuitState,
+  CircuitStatus,
   CircuitTicket,
   ClientMeter,
+  MeterResult,
   Pacer,
   SharedCache,
   SharedDailyBudget,
+  SharedDailyShares,
+  ShareTicket,
   WorkLock,
 };
 export { isFresh };
@@ -52,6 +70,7 @@ export interface SharedState {
   readonly shared: boolean;
   pacer(options: PacerOptions): Pacer;
   dailyBudget(options: DailyBudgetOptions): SharedDailyBudget;
+  dailyShares(options: DailySharesOptions): SharedDailyShares;
   clientMeter(options: ClientMeterOptions): ClientMeter;
   circuit(options: CircuitStateOptions): CircuitState;
   cache<V extends {}>(options: SharedCacheOptions): SharedCache<V>;
@@ -70,6 +89,7 @@ export function sharedState(redis: RedisConnection | null): SharedState {
       shared: false,
       pacer: (o) => once(`pacer:${o.name}`, () => new MemoryPacer(o)),
       dailyBudget: (o) => once(`budget:${o.name}`, () => new MemoryDailyBudget(o)),
+      dailyShares: (o) => once(`share:${o.name}`, () => new MemoryDailyShares(o)),
       clientMeter: (o) => once(`clients:${o.name}:${o.perMinute}`, () => new MemoryClientMeter(o)),
       circuit: (o) => once(`circuit:${o.name}`, () => new MemoryCircuitState(o)),
       cache: <V extends {}>(o: SharedCacheOptions) => once(`cache:${o.name}`, () => new MemoryCache<V>(o)),
@@ -80,6 +100,7 @@ export function sharedState(redis: RedisConnection | null): SharedState {
     shared: true,
     pacer: (o) => new RedisPacer(redis, o),
     dailyBudget: (o) => new RedisDailyBudget(redis, o),
+    dailyShares: (o) => new RedisDailyShares(redis, o),
     clientMeter: (o) => new RedisClientMeter(redis, o),
     circuit: (o) => new RedisCircuitState(redis, o),
     cache: (o) => new RedisCache(redis, o),

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { type Reservation, TokenBucket } from '../http/token-bucket.js';
 import type { RedisConnection } from './redis-connection.js';
+import { type Reservation, TokenBucket } from './token-bucket.js';
 
 export type { Reservation };
 

@@ -2,14 +2,71 @@ import { LRUCache } from 'lru-cache';
 import type { Agent, Listing, ListingKey, ProviderName, SearchQuery } from '../domain/listing.js';
 import type { CommunityPage, CommunityQuery, ListingProvider, SearchPage } from '../providers/provider.js';
 import { keyCity } from '../providers/rules.js';
-import { type Cached, CachedFetcher, type CacheSource } from './cached-fetcher.js';
+import {
+  type Fetched,
+  type FetchSource,
+  type SharedCache,
+  SharedFetcher,
+  type SharedState,
+  sharedState,
+} from '../state/index.js';
 import { canonical } from './canonical.js';
+
+/** hit: fresh from a cache; miss: fetched here; shared: another caller's fetch (this replica or another); stale: served because the fetch failed. */
+export type CacheSource = FetchSource;
+export type Cached<V> = Fetched<V>;
 
 export interface CacheSettings {
   listTtlMs: number;
   detailTtlMs: number;
   staleIfErrorMs: number;
   maxEntries: number;
+}
+
+/** Where the caches live and how long a replica waits for another's fetch (README, Running several replicas). */
+export interface StoreSharing {
+  state: SharedState;
+  /** A fetch's lock expires by itself after this long; others wait for its result until then. */
+  fetchWaitMs: number;
+  /** How often a waiting replica looks for the result. */
+  pollMs: number;
+}
+
+/** One cache with its in-flight sharing, reporting each result's source. */
+class CachedStore<V extends {}> {
+  readonly #cache: SharedCache<V>;
+  readonly #fetcher: SharedFetcher<V>;
+
+  constructor(
+    readonly name: string,
+    sharing: StoreSharing,
+    options: { ttlMs: number; staleIfErrorMs: number; maxEntries: number },
+    private readonly onResult?: (cache: string, source: CacheSource) => void,
+  ) {
+    this.#cache = sharing.state.cache<V>({ name, ...options });
+    this.#fetcher = new SharedFetcher(
+      this.#cache,
+      sharing.state.workLock({ name, ttlMs: sharing.fetchWaitMs }),
+      {
+        waitMs: sharing.fetchWaitMs,
+        pollMs: sharing.pollMs,
+      },
+    );
+  }
+
+  get size(): number {
+    return this.#cache.size;
+  }
+
+  clear(): void {
+    this.#cache.clear();
+  }
+
+  async get(key: string, fetch: () => Promise<V>): Promise<Cached<V>> {
+    const result = await this.#fetcher.get(key, fetch);
+    this.onResult?.(this.name, result.source);
+    return result;
+  }
 }
 
 interface DetailValue {
@@ -21,9 +78,9 @@ interface DetailValue {
  * a shared cache with in-flight sharing. Search stubs never overwrite details.
  */
 export class ListingStore {
-  private readonly details: CachedFetcher<DetailValue>;
-  private readonly searches: CachedFetcher<SearchPage>;
-  private readonly communityPages: CachedFetcher<CommunityPage>;
+  private readonly details: CachedStore<DetailValue>;
+  private readonly searches: CachedStore<SearchPage>;
+  private readonly communityPages: CachedStore<CommunityPage>;
   /** Agents met in details, so that `node(id:)` can find them: no provider looks agents up by id. */
   private readonly agents: LRUCache<string, Agent>;
   private readonly clearListeners: (() => void)[] = [];
@@ -32,29 +89,21 @@ export class ListingStore {
     readonly providers: ReadonlyMap<ProviderName, ListingProvider>,
     cache: CacheSettings,
     onResult?: (cache: string, source: CacheSource) => void,
+    sharing: StoreSharing = { state: sharedState(null), fetchWaitMs: 10_000, pollMs: 25 },
   ) {
-    const common = { staleIfErrorMs: cache.staleIfErrorMs, onResult };
-    this.details = new CachedFetcher({
-      name: 'detail',
-      ttlMs: cache.detailTtlMs,
-      maxEntries: cache.maxEntries,
-      ...common,
-    });
+    const { staleIfErrorMs } = cache;
+    this.details = new CachedStore(
+      'detail',
+      sharing,
+      { ttlMs: cache.detailTtlMs, staleIfErrorMs, maxEntries: cache.maxEntries },
+      onResult,
+    );
     // A search page holds up to 50 stubs: fewer of them fit the same memory.
     const pageEntries = Math.max(1, Math.ceil(cache.maxEntries / 20));
-    this.searches = new CachedFetcher({
-      name: 'search',
-      ttlMs: cache.listTtlMs,
-      maxEntries: pageEntries,
-      ...common,
-    });
+    const pages = { ttlMs: cache.listTtlMs, staleIfErrorMs, maxEntries: pageEntries };
+    this.searches = new CachedStore('search', sharing, pages, onResult);
     this.agents = new LRUCache({ max: pageEntries, ttl: cache.detailTtlMs || 1 });
-    this.communityPages = new CachedFetcher({
-      name: 'community',
-      ttlMs: cache.listTtlMs,
-      maxEntries: pageEntries,
-      ...common,
-    });
+    this.communityPages = new CachedStore('community', sharing, pages, onResult);
   }
 
   provider(name: ProviderName): ListingProvider | undefined {

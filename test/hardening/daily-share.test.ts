@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { DailyShares } from '../../src/http/daily-shares.js';
+import { MemoryDailyShares } from '../../src/state/daily-shares.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 /**
@@ -63,21 +63,23 @@ describe('CLIENT_DAILY_SHARE (the real server on loopback)', () => {
 });
 
 describe('the shares and the per-minute default', () => {
-  it('gives each client its fraction of the budget, at least one call, per China day', () => {
-    const shares = new DailyShares(0.25, 10);
+  it('gives each client its fraction of the budget, at least one call, per China day', async () => {
+    let now = Date.UTC(2026, 0, 1, 4);
+    const shares = new MemoryDailyShares({ name: 'fang', fraction: 0.25, dailyBudget: 10, now: () => now });
     expect(shares.perClient).toBe(2);
-    const day = Date.UTC(2026, 0, 1, 4);
-    expect([shares.tryTake('a', day), shares.tryTake('a', day), shares.tryTake('a', day)]).toEqual([
+    const first = await shares.tryTake('a');
+    expect([first !== null, (await shares.tryTake('a')) !== null, await shares.tryTake('a')]).toEqual([
       true,
       true,
-      false,
+      null,
     ]);
-    expect(shares.tryTake('b', day)).toBe(true);
-    shares.giveBack('a', day);
-    expect(shares.tryTake('a', day)).toBe(true);
+    expect(await shares.tryTake('b')).not.toBeNull();
+    await shares.giveBack(first!);
+    expect(await shares.tryTake('a')).not.toBeNull();
     // Midnight in China (16:00 UTC) starts a new day.
-    expect(shares.tryTake('a', Date.UTC(2026, 0, 1, 16, 0, 1))).toBe(true);
-    expect(new DailyShares(0.01, 10).perClient).toBe(1);
+    now = Date.UTC(2026, 0, 1, 16, 0, 1);
+    expect(await shares.tryTake('a')).not.toBeNull();
+    expect(new MemoryDailyShares({ name: 'fang', fraction: 0.01, dailyBudget: 10 }).perClient).toBe(1);
   });
 
   it('the default per-minute cost budget fits within the providers pacing', () => {

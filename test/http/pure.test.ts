@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { backoffDelayMs, parseRetryAfterSeconds, retryDelayMs } from '../../src/http/backoff.js';
-import { CircuitBreaker } from '../../src/http/circuit-breaker.js';
-import { chinaDayNumber, DailyBudget, msUntilNextChinaMidnight } from '../../src/http/daily-budget.js';
 import { BodyTooLargeError, readBodyLimited } from '../../src/http/read-body.js';
 import { redact } from '../../src/http/redact.js';
-import { TokenBucket } from '../../src/http/token-bucket.js';
 import { encodeQuery } from '../../src/http/transport.js';
+import { chinaDayNumber, DailyBudget, msUntilNextChinaMidnight } from '../../src/state/china-day.js';
+import { CircuitBreaker } from '../../src/state/circuit-breaker.js';
+import { TokenBucket } from '../../src/state/token-bucket.js';
 
 describe('backoff', () => {
   const policy = { baseDelayMs: 1000, maxDelayMs: 8000 };

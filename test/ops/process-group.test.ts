@@ -1,6 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { graphqlRequest, killGroups, type RunningServer, rawConnection, spawnServer } from './process.js';
+import {
+  graphqlRequest,
+  killGroups,
+  type RunningServer,
+  rawConnection,
+  spawnServer,
+} from '../support/process.js';
 import { eventually, post, searchEdges } from './support.js';
 
 // Each process gets its own sandbox seed city: a cold search is then two upstream round trips.

@@ -1,17 +1,4 @@
-/** Polls until `find` returns something: log lines are written when the response closes. */
-export async function eventually<T>(
-  find: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const giveUpAt = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await find();
-    if (found !== undefined) return found;
-    if (Date.now() > giveUpAt) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { eventually } from '../support/process.js';
 
 /** Prometheus text format → "name{a="1",b="2"}" (labels sorted) → value. */
 export function parseMetrics(text: string): Map<string, number> {

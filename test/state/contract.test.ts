@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { msUntilNextChinaMidnight } from '../../src/http/daily-budget.js';
+import { msUntilNextChinaMidnight } from '../../src/state/china-day.js';
 import { isFresh, SharedFetcher, type SharedState, sharedState } from '../../src/state/index.js';
 import type { RedisConnection } from '../../src/state/redis-connection.js';
 import { connect, deleteKeys, redisUp, testPrefix } from '../support/redis.js';

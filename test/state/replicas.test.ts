@@ -1,128 +1,202 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteKeys, redisUp, SHARED_REDIS_URL, testPrefix } from '../support/redis.js';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { killGroups, type RunningServer, spawnServer } from '../support/process.js';
+import {
+  deleteKeys,
+  freePort,
+  PrivateRedis,
+  redisUp,
+  SHARED_REDIS_URL,
+  testPrefix,
+} from '../support/redis.js';
 
 /**
- * Three processes, three Redis connections, one shared state. Each provider call a replica
- * makes is an HTTP request to the counting server here, so the counts are the upstream's.
+ * Several gateway processes (the real entry point) on one Redis, in front of one sandbox run here:
+ * every provider call any replica makes is counted at the sandbox, so the counts are the upstream's.
  */
-interface Upstream {
-  url: string;
-  arrivals: number[];
-  close(): Promise<void>;
-}
 
-async function countingUpstream(delayMs: number): Promise<Upstream> {
-  const arrivals: number[] = [];
-  let served = 0;
-  const server: Server = createServer((request, response) => {
-    // A replica's first request warms up its HTTP client; it is not a provider call.
-    if (request.url === '/warm') return void response.end('warm');
-    arrivals.push(Date.now());
-    served += 1;
-    const body = `listing body ${served}`;
-    setTimeout(() => response.end(body), delayMs);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+const PACE = 10;
+const BUDGET = 30;
+
+function replicaEnv(sandbox: Sandbox, redisUrl: string, prefix: string): Record<string, string> {
   return {
-    url: `http://127.0.0.1:${port}/call`,
-    arrivals,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    SANDBOX: '0',
+    LOG_LEVEL: 'info',
+    BEIKE_BASE_URL: sandbox.beikeUrl,
+    BEIKE_TOKEN: sandbox.credentials.beikeToken,
+    FANG_BASE_URL: sandbox.fangUrl,
+    FANG_KEY: sandbox.credentials.fangKey,
+    FANG_SECRET: sandbox.credentials.fangSecret,
+    REDIS_URL: redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    REDIS_FETCH_WAIT_MS: '5000',
+    // One anonymous client drives everything: its own allowances out of the way.
+    CLIENT_DAILY_SHARE: '1',
+    CLIENT_REQUESTS_PER_MINUTE: '0',
+    CLIENT_COST_PER_MINUTE: '0',
   };
 }
 
-async function runReplicas(
+/** Spawned into `servers` at once, so that afterAll stops them even when a start times out. */
+async function startReplicas(
+  servers: RunningServer[],
   count: number,
-  scenario: string,
-  prefix: string,
-  upstream: Upstream,
-  params: Record<string, number>,
-): Promise<Record<string, unknown>[]> {
-  const children: ChildProcess[] = [];
-  const outputs: Promise<Record<string, unknown>>[] = [];
-  const ready: Promise<void>[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/state/replica-worker.ts'], {
-      env: {
-        ...process.env,
-        SCENARIO: scenario,
-        PREFIX: prefix,
-        REDIS_URL: SHARED_REDIS_URL,
-        UPSTREAM_URL: upstream.url,
-        PARAMS: JSON.stringify(params),
-      },
-      stdio: ['pipe', 'pipe', 'inherit'],
-    });
-    children.push(child);
-    let text = '';
-    let signalReady: () => void = () => undefined;
-    ready.push(new Promise((resolve) => (signalReady = resolve)));
-    outputs.push(
-      new Promise((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
-          text += String(chunk);
-          if (text.startsWith('ready\n')) signalReady();
-        });
-        child.on('exit', (code) => {
-          const last = text.trim().split('\n').at(-1) ?? '';
-          if (code === 0) resolve(JSON.parse(last) as Record<string, unknown>);
-          else reject(new Error(`replica exited with ${code}`));
-        });
-      }),
-    );
-  }
-  await Promise.all(ready);
-  // One end for all: a pacing run ends at the same instant in every replica.
-  const endsAt = Date.now() + (params.durationMs ?? 0);
-  for (const child of children) child.stdin!.write(`go ${endsAt}\n`);
-  return Promise.all(outputs);
+  env: Record<string, string>,
+): Promise<string[]> {
+  servers.push(...Array.from({ length: count }, () => spawnServer(env)));
+  // Generous: on a loaded machine several processes compile and start side by side.
+  return Promise.all(servers.map((s) => s.base(120_000)));
 }
 
-describe.skipIf(!redisUp)('three replicas on one Redis', () => {
-  const prefix = testPrefix();
-  let upstream: Upstream;
-  beforeAll(async () => {
-    upstream = await countingUpstream(50);
+async function stopReplicas(servers: RunningServer[]): Promise<void> {
+  for (const server of servers) server.signalGroup('SIGTERM');
+  await Promise.race([Promise.all(servers.map((s) => s.exit)), new Promise((r) => setTimeout(r, 5_000))]);
+  killGroups(servers);
+}
+
+async function post(base: string, query: string): Promise<{ status: number; codes: string[] }> {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query }),
   });
+  const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
+  return { status: response.status, codes: (body.errors ?? []).map((e) => e.extensions?.code ?? '') };
+}
+
+const search = (provider: 'BEIKE' | 'FANG', keyword: string, city = '110000') =>
+  `{ search(filter: { cityId: "${city}", keyword: "${keyword}", providers: [${provider}] }, first: 3) { edges { node { id title } } } }`;
+
+async function ready(base: string): Promise<{ status: string; redis?: { state: string; reason?: string } }> {
+  return (await fetch(`${base}/ready`)).json() as Promise<{ status: string; redis?: { state: string } }>;
+}
+
+describe.skipIf(!redisUp)('three gateway replicas on one Redis', () => {
+  const prefix = testPrefix();
+  let sandbox: Sandbox;
+  const servers: RunningServer[] = [];
+  let bases: string[] = [];
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    bases = await startReplicas(servers, 3, {
+      ...replicaEnv(sandbox, SHARED_REDIS_URL, prefix),
+      BEIKE_RATE_PER_SECOND: String(PACE),
+      FANG_DAILY_BUDGET: String(BUDGET),
+    });
+  }, 150_000);
   afterAll(async () => {
-    await upstream.close();
+    await stopReplicas(servers);
+    await sandbox?.close();
     await deleteKeys(prefix);
   });
 
-  it('spend a daily budget of N at most once: 3 x 40 concurrent attempts, N = 50', async () => {
-    upstream.arrivals.length = 0;
-    const results = await runReplicas(3, 'budget', `${prefix}budget:`, upstream, { limit: 50, attempts: 40 });
-    const calls = results.map((r) => r.calls as number);
-    expect(upstream.arrivals).toHaveLength(50);
-    expect(calls.reduce((a, b) => a + b, 0)).toBe(50);
-    expect(results.every((r) => (r.fallbacks as { budget: number }).budget === 0)).toBe(true);
+  it('make the upstream calls of one query for 100 identical cold queries spread over them', async () => {
+    sandbox.calls.reset();
+    expect((await post(bases[0]!, search('BEIKE', 'one', '310000'))).codes).toEqual([]);
+    const one = sandbox.calls.count();
+    expect(one).toBeGreaterThan(0);
+
+    sandbox.calls.reset();
+    const query = search('BEIKE', 'many', '310000');
+    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => post(bases[i % 3]!, query)));
+    expect(answers.every((a) => a.status === 200 && a.codes.length === 0)).toBe(true);
+    expect(sandbox.calls.count()).toBe(one);
   }, 60_000);
 
-  it('hold a pacing of R/s (plus the burst) together: R = 10, burst 5, over 3 s', async () => {
-    upstream.arrivals.length = 0;
-    const params = { perSecond: 10, burst: 5, durationMs: 3_000 };
-    const results = await runReplicas(3, 'pacing', `${prefix}pacing:`, upstream, params);
-    // Every reservation is scheduled within the run (its wait may not pass the end), so the calls
-    // that reach the upstream are at most burst + R x duration, however late the busy machine
-    // delivers them; three separate buckets would let about three times that through.
-    const bound = params.burst + (params.perSecond * params.durationMs) / 1000 + 1;
-    expect(upstream.arrivals.length).toBeLessThanOrEqual(bound);
-    expect(upstream.arrivals.length).toBe(results.reduce((n, r) => n + (r.calls as number), 0));
-    expect(results.every((r) => (r.calls as number) > 0)).toBe(true);
+  it(`spend a daily budget of N = ${BUDGET} at most, under concurrent load through all three`, async () => {
+    sandbox.calls.reset();
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(bases[i % 3]!, search('FANG', `budget${i}`))),
+    );
+    expect(answers.every((a) => a.status < 500)).toBe(true);
+    expect(sandbox.calls.count({ provider: 'fang' })).toBeLessThanOrEqual(BUDGET);
+    expect(answers.filter((a) => a.codes.includes('UPSTREAM_QUOTA_EXHAUSTED')).length).toBeGreaterThan(0);
   }, 60_000);
 
-  it('make one upstream call for 100 identical concurrent requests spread over 3 replicas', async () => {
-    upstream.arrivals.length = 0;
-    const results = await runReplicas(3, 'inflight', `${prefix}inflight:`, upstream, { requests: 34 });
-    await sleep(50);
-    expect(upstream.arrivals).toHaveLength(1);
-    const bodies = new Set(results.flatMap((r) => r.bodies as string[]));
-    expect(bodies.size).toBe(1);
-    const misses = results.reduce((n, r) => n + ((r.sources as Record<string, number>).miss ?? 0), 0);
-    expect(misses).toBe(1);
+  it(`hold a pacing of R = ${PACE}/s (plus the burst) together, measured at the sandbox`, async () => {
+    sandbox.calls.reset();
+    const endAt = Date.now() + 2_000;
+    let n = 0;
+    // Each replica keeps a few searches going for 2 s; each search is one Beike call.
+    const workers = Array.from({ length: 9 }, async (_, w) => {
+      while (Date.now() < endAt) await post(bases[w % 3]!, search('BEIKE', `pace${n++}`));
+    });
+    await Promise.all(workers);
+    const at = sandbox.calls
+      .list()
+      .filter((c) => c.provider === 'beike')
+      .map((c) => c.at);
+    const spanSeconds = (Math.max(...at) - Math.min(...at)) / 1000;
+    // The burst is ceil(R); three separate buckets would let through about three times this.
+    expect(at.length).toBeLessThanOrEqual(PACE + PACE * spanSeconds + 1);
+    expect(at.length).toBeGreaterThan(PACE);
   }, 60_000);
+});
+
+describe.skipIf(!redisUp)('replicas when their Redis stops mid-load', () => {
+  const LIMIT = 20;
+  const SHARE = 0.25;
+  const REPLICAS = 2;
+  let redis: PrivateRedis;
+  let sandbox: Sandbox;
+  const servers: RunningServer[] = [];
+  let bases: string[] = [];
+  const prefix = testPrefix();
+  beforeAll(async () => {
+    redis = new PrivateRedis(await freePort());
+    await redis.start();
+    sandbox = await startSandbox();
+    bases = await startReplicas(servers, REPLICAS, {
+      ...replicaEnv(sandbox, redis.url, prefix),
+      FANG_DAILY_BUDGET: String(LIMIT),
+      REDIS_FALLBACK_SHARE: String(SHARE),
+      REDIS_COMMAND_TIMEOUT_MS: '200',
+    });
+  }, 150_000);
+  afterAll(async () => {
+    await stopReplicas(servers);
+    await sandbox?.close();
+    await redis?.stop();
+  });
+
+  it('answers without a 5xx, stays within L + N x s x L, says degraded, and shares again once Redis is back', async () => {
+    sandbox.calls.reset();
+    let i = 0;
+    const load = (count: number) =>
+      Promise.all(
+        Array.from({ length: count }, () => post(bases[i % REPLICAS]!, search('FANG', `down${i++}`))),
+      );
+    const before = await load(12);
+    await redis.stop();
+    const during = await load(60);
+    for (const base of bases) {
+      const state = await ready(base);
+      expect(state.status).toBe('degraded');
+      expect(state.redis).toMatchObject({ state: 'degraded' });
+      expect(JSON.stringify(state.redis)).not.toMatch(/redis:\/\/|127\.0\.0\.1/);
+    }
+    const metrics = await (await fetch(`${bases[0]}/metrics`)).text();
+    const budgetFallbacks = metrics.match(/^listing_graph_redis_fallbacks_total\{concern="budget"\} (\d+)/m);
+    expect(Number(budgetFallbacks?.[1])).toBeGreaterThan(0);
+    expect([...before, ...during].every((a) => a.status < 500)).toBe(true);
+    expect(sandbox.calls.count({ provider: 'fang' })).toBeLessThanOrEqual(LIMIT + REPLICAS * SHARE * LIMIT);
+    expect(during.filter((a) => a.codes.length === 0).length).toBeGreaterThan(0);
+
+    await redis.start();
+    for (const base of bases) {
+      for (let t = 0; (await ready(base)).redis?.state !== 'up'; t++) {
+        if (t > 100) throw new Error('a replica did not reconnect');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // Shared again: identical cold queries over every replica make one query's calls.
+    sandbox.calls.reset();
+    const query = search('BEIKE', 'back');
+    const again = await Promise.all(Array.from({ length: 30 }, (_, k) => post(bases[k % REPLICAS]!, query)));
+    expect(again.every((a) => a.status === 200 && a.codes.length === 0)).toBe(true);
+    expect(sandbox.calls.count()).toBe(1);
+    for (const server of servers) {
+      expect(JSON.stringify(server.lines)).not.toContain(redis.url);
+    }
+  }, 90_000);
 });

@@ -18,10 +18,10 @@ export const LAYERS = [
   { name: 'matching', owns: ['matching/'] },
   { name: 'store', owns: ['store/'] },
   { name: 'providers', owns: ['providers/'] },
-  // Shared state wraps http's in-memory primitives for now (issue 12, not wired yet); once the
-  // transport reads its counters through it, the primitives move down into state/ and it goes below http.
-  { name: 'state', owns: ['state/'] },
   { name: 'http', owns: ['http/'] },
+  // Counters, locks and caches, each in memory with a Redis twin: the transport paces and budgets
+  // through them, the store and the response cache keep data in them.
+  { name: 'state', owns: ['state/'] },
   { name: 'logger', owns: ['logger.ts', 'stdout-destination.ts'] },
   { name: 'domain', owns: ['domain/'] },
 ] as const;

@@ -19,7 +19,7 @@ export function useClientAccess(
   refusals: RefusalLog,
 ): Plugin {
   return {
-    onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
+    async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       // Preflights carry no credentials by design; CORS answers them.
       if (!isGraphQLPath(graphqlEndpoint, url, serverContext) || request.method === 'OPTIONS') return;
       const peer = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
@@ -34,7 +34,7 @@ export function useClientAccess(
         return;
       }
       const { caller } = identified;
-      const admitted = caller.requests?.take(1, registry.now()) ?? { ok: true };
+      const admitted = (await caller.requests?.take(1)) ?? { ok: true };
       if (!admitted.ok) {
         refusals.note('RATE_LIMITED', { client: caller.id }, 'client over its request rate');
         endResponse(

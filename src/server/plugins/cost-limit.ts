@@ -1,6 +1,5 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { ClientRegistry } from '../clients.js';
 import { callerOf, exchangeOf } from '../exchange.js';
 import type { RefusalLog } from '../refusal-log.js';
 import { limitError } from '../results.js';
@@ -14,12 +13,11 @@ import { type CostProviders, upstreamCost } from '../upstream-cost.js';
 export function useCostLimit(options: {
   maxCost: number;
   providers: CostProviders;
-  registry: ClientRegistry;
   refusals: RefusalLog;
 }): Plugin {
   const spentByExchange = new WeakMap<object, number>();
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    async onExecute({ args, setResultAndStopExecution }) {
       const cost = upstreamCost({
         schema: args.schema,
         document: args.document,
@@ -47,8 +45,11 @@ export function useCostLimit(options: {
         });
         return;
       }
-      const taken = caller?.cost?.take(cost, options.registry.now()) ?? { ok: true };
+      // Counted before the (possibly remote) take: a batch's operations run side by side.
+      if (exchange) spentByExchange.set(exchange, spent + cost);
+      const taken = (await caller?.cost?.take(cost)) ?? { ok: true };
       if (!taken.ok) {
+        if (exchange) spentByExchange.set(exchange, (spentByExchange.get(exchange) ?? cost) - cost);
         options.refusals.note(
           'COST_RATE_LIMITED',
           { client: caller?.id, cost },
@@ -71,7 +72,6 @@ export function useCostLimit(options: {
         });
         return;
       }
-      if (exchange) spentByExchange.set(exchange, spent + cost);
     },
   };
 }

@@ -3,6 +3,7 @@ import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { ProviderName } from '../../domain/listing.js';
 import type { DriftCount } from '../../providers/decode.js';
 import type { ProviderHealth } from '../../providers/provider.js';
+import type { RedisStatus } from '../../state/index.js';
 
 export type ReadinessStatus = 'ok' | 'degraded' | 'draining';
 
@@ -11,6 +12,8 @@ export interface Readiness {
   status: ReadinessStatus;
   draining: boolean;
   providers: Partial<Record<ProviderName, ProviderHealth>>;
+  /** With REDIS_URL: up, or degraded with a fixed reason (the replica then uses its local share). */
+  redis?: RedisStatus;
   /** Informational, never a reason to be unready: decode drift since start (see /metrics). */
   decodeDrift?: { total: number; top: DriftCount[] };
 }
@@ -26,6 +29,8 @@ export interface ReadinessSources {
   /** Shown the details in production with `Authorization: Bearer <token>`; null: nobody. */
   token?: string | null;
   decodeDrift?: () => { total: number; top: DriftCount[] };
+  /** The shared-state connection's status; absent: no Redis configured. */
+  redis?: () => RedisStatus;
 }
 
 /**
@@ -44,12 +49,22 @@ export function readiness(sources: ReadinessSources): Readiness {
     configured += 1;
     if (health.circuit !== 'closed' || health.budgetRemaining === 0) degraded = true;
   }
+  const redis = sources.redis?.();
+  // Still ready without Redis: the replica answers on its local share (README, Running several replicas).
+  if (redis && redis.state !== 'up') degraded = true;
   const draining = sources.draining();
   // With no provider at all the instance cannot serve anything: that is not ready.
   const ready = !draining && configured > 0;
   const status: ReadinessStatus = draining ? 'draining' : degraded || !ready ? 'degraded' : 'ok';
   const drift = sources.decodeDrift?.();
-  return { ready, status, draining, providers, ...(drift ? { decodeDrift: drift } : {}) };
+  return {
+    ready,
+    status,
+    draining,
+    providers,
+    ...(redis ? { redis } : {}),
+    ...(drift ? { decodeDrift: drift } : {}),
+  };
 }
 
 /** What `/health` says: the process answers. Readiness, which depends on more, is `/ready`. */

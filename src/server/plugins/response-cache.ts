@@ -1,10 +1,9 @@
 import { type DocumentNode, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { LRUCache } from 'lru-cache';
 import type { GraphQLContext, Mode } from '../../schema/context.js';
-import type { Cached } from '../../store/cached-fetcher.js';
+import { isFresh, type SharedState, sharedState } from '../../state/index.js';
 import type { HistoryStore } from '../../store/history/index.js';
-import type { ListingStore } from '../../store/listing-store.js';
+import type { Cached, ListingStore } from '../../store/listing-store.js';
 import {
   COMPRESS_MIN_BYTES,
   type CompressionObserver,
@@ -29,6 +28,15 @@ export interface ResponseCacheOptions {
   endpoint?: string;
   now?: () => number;
   onCompressed?: CompressionObserver;
+  /** Where answers are kept: this process (default) or Redis, shared by every replica. */
+  state?: SharedState;
+}
+
+/** An answer as kept in the shared cache: text, so that it travels to Redis and back as it is. */
+interface StoredAnswer {
+  /** The body's bytes, base64. */
+  body: string;
+  contentType: string;
 }
 
 interface Entry {
@@ -73,17 +81,31 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
   if (options.ttlMs <= 0 || options.maxEntries <= 0) return {};
   const now = options.now ?? Date.now;
   const endpoint = options.endpoint ?? '/graphql';
-  const entries = new LRUCache<string, Entry>({ max: options.maxEntries });
+  // An answer is stored as if fetched `ttlMs` before it stops being fresh: it expires (in this
+  // process and on Redis, by TTL) exactly at its own freshness, never listed nor scanned.
+  const entries = (options.state ?? sharedState(null)).cache<StoredAnswer>({
+    name: 'response',
+    ttlMs: options.ttlMs,
+    staleIfErrorMs: 0,
+    maxEntries: options.maxEntries,
+    now,
+  });
+  /** The bytes and compressed copies of an answer held in this process, made once per stored answer. */
+  const decoded = new WeakMap<StoredAnswer, Entry>();
   const running = new Map<string, Promise<Entry | null>>();
   const pending = new WeakMap<Request, Pending>();
   const introspective = new WeakMap<DocumentNode, boolean>();
   options.store?.onClear(() => entries.clear());
 
-  const fresh = (key: string): Entry | undefined => {
-    const entry = entries.get(key);
-    if (entry && entry.expiresAt <= now()) {
-      entries.delete(key);
-      return undefined;
+  const fresh = async (key: string): Promise<Entry | undefined> => {
+    const stored = await entries.get(key);
+    if (!stored || !isFresh(stored, options.ttlMs, now())) return undefined;
+    let entry = decoded.get(stored.value);
+    if (!entry) {
+      const body = new Uint8Array(Buffer.from(stored.value.body, 'base64'));
+      const expiresAt = stored.storedAt + options.ttlMs;
+      entry = { body, contentType: stored.value.contentType, expiresAt, encoded: {} };
+      decoded.set(stored.value, entry);
     }
     return entry;
   };
@@ -104,7 +126,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
         return;
       }
       const key = `${options.mode}\n${request.headers.get('accept') ?? ''}\n${text}`;
-      const hit = fresh(key);
+      const hit = await fresh(key);
       if (hit) return endResponse(answer(fetchAPI, hit, request, options.onCompressed));
 
       const leader = running.get(key);
@@ -166,7 +188,9 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
       if (state.ready && response.status === 200 && contentType && state.freshUntil > now()) {
         const body = new Uint8Array(await response.arrayBuffer());
         entry = { body, contentType, expiresAt: state.freshUntil, encoded: {} };
-        entries.set(state.key, entry);
+        const stored: StoredAnswer = { body: Buffer.from(body).toString('base64'), contentType };
+        decoded.set(stored, entry);
+        await entries.set(state.key, stored, state.freshUntil - options.ttlMs);
         // The client gets the kept bytes, compressed the way later hits will reuse.
         setResponse(answer(fetchAPI, entry, request, options.onCompressed, response.headers));
       }

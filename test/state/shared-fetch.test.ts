@@ -1,19 +1,30 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CachedFetcher, type CacheSource } from '../../src/store/cached-fetcher.js';
+import { MemoryCache } from '../../src/state/cache.js';
+import { type Fetched, type FetchSource, SharedFetcher } from '../../src/state/index.js';
+import { MemoryWorkLock } from '../../src/state/work-lock.js';
 
-/** A fetcher on a clock the test moves, recording what it reports. */
+/** The in-memory fetcher (one process) on a clock the test moves, recording what it reports. */
 function fetcher(options: { ttlMs?: number; staleIfErrorMs?: number; maxEntries?: number } = {}) {
   let now = 1_000_000;
-  const reported: CacheSource[] = [];
-  const cache = new CachedFetcher<{ n: number }>({
+  const reported: FetchSource[] = [];
+  const store = new MemoryCache<{ n: number }>({
     name: 'test',
     maxEntries: options.maxEntries ?? 100,
     ttlMs: options.ttlMs ?? 1_000,
     staleIfErrorMs: options.staleIfErrorMs ?? 5_000,
     now: () => now,
-    onResult: (_name, source) => reported.push(source),
   });
+  const shared = new SharedFetcher(store, new MemoryWorkLock(), { waitMs: 1_000, pollMs: 5, now: () => now });
+  const cache = {
+    size: () => store.size,
+    set: (key: string, value: { n: number }) => store.set(key, value),
+    async get(key: string, fetch: () => Promise<{ n: number }>): Promise<Fetched<{ n: number }>> {
+      const result = await shared.get(key, fetch);
+      reported.push(result.source);
+      return result;
+    },
+  };
   // lru-cache reads the clock at most once per real millisecond: let one pass after moving it.
   const advance = async (ms: number) => {
     now += ms;
@@ -22,7 +33,7 @@ function fetcher(options: { ttlMs?: number; staleIfErrorMs?: number; maxEntries?
   return { cache, reported, advance };
 }
 
-describe('CachedFetcher', () => {
+describe('SharedFetcher in one process', () => {
   it('fetches once, then serves from cache until the TTL passes', async () => {
     const { cache, reported, advance } = fetcher();
     let calls = 0;
@@ -74,17 +85,14 @@ describe('CachedFetcher', () => {
     expect((await cache.get('k', async () => ({ n: 2 }))).source).toBe('miss');
   });
 
-  it('keeps what set() is given; peek() sees only fresh values; a TTL of 0 keeps nothing', async () => {
-    const { cache, advance } = fetcher();
-    cache.set('k', { n: 7 });
-    expect(cache.peek('k')).toEqual({ n: 7 });
+  it('keeps what set() is given; a TTL of 0 keeps nothing', async () => {
+    const { cache } = fetcher();
+    await cache.set('k', { n: 7 });
     expect((await cache.get('k', async () => ({ n: 8 }))).source).toBe('hit');
-    await advance(1_000);
-    expect(cache.peek('k')).toBeUndefined();
 
     const none = fetcher({ ttlMs: 0, staleIfErrorMs: 0 });
-    none.cache.set('k', { n: 1 });
-    expect(none.cache.size).toBe(0);
+    await none.cache.set('k', { n: 1 });
+    expect(none.cache.size()).toBe(0);
     expect((await none.cache.get('k', async () => ({ n: 2 }))).source).toBe('miss');
   });
 
@@ -93,8 +101,8 @@ describe('CachedFetcher', () => {
       fc.asyncProperty(fc.array(fc.string({ maxLength: 4 }), { maxLength: 60 }), async (keys) => {
         const { cache } = fetcher({ maxEntries: 5 });
         for (const key of keys) await cache.get(key, async () => ({ n: key.length }));
-        expect(cache.size).toBeLessThanOrEqual(5);
-        expect(cache.size).toBe(Math.min(5, new Set(keys).size));
+        expect(cache.size()).toBeLessThanOrEqual(5);
+        expect(cache.size()).toBe(Math.min(5, new Set(keys).size));
       }),
     );
   });

@@ -1,4 +1,4 @@
-export type CircuitState = 'closed' | 'open' | 'half_open';
+export type CircuitStatus = 'closed' | 'open' | 'half_open';
 
 /** What a caller holds while its call is out: a probe's outcome decides the state, others count. */
 export type CircuitPermit = 'normal' | 'probe';
@@ -15,7 +15,7 @@ export interface CircuitOptions {
  */
 export class CircuitBreaker {
   readonly #options: CircuitOptions;
-  #state: CircuitState = 'closed';
+  #state: CircuitStatus = 'closed';
   #failures = 0;
   #openedAtMs = 0;
 
@@ -26,7 +26,7 @@ export class CircuitBreaker {
   }
 
   /** 'open' lasts until a probe is actually let through, even once `openMs` has passed. */
-  get state(): CircuitState {
+  get state(): CircuitStatus {
     return this.#state;
   }
 
