@@ -225,6 +225,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     close: ({ delayMs = 0, deadlineMs = config.shutdown.timeoutMs } = {}) => {
       closing ??= (async () => {
+        // Open subscriptions end cleanly now (clients reconnect elsewhere): they would hold the drain.
+        watches?.endSubscriptions();
         const { abandoned } = await drainer.drain({ delayMs, deadlineMs });
         if (abandoned > 0) {
           logger.warn(

@@ -73,6 +73,7 @@ export class WatchService {
   #again = false;
   #closed = false;
   readonly #running = new Set<Promise<unknown>>();
+  readonly #subscriptions = new Set<AsyncIterator<WatchEvent>>();
 
   constructor(options: WatchServiceOptions) {
     this.#o = options;
@@ -242,7 +243,28 @@ export class WatchService {
 
   /** The caller must have checked ownership (the schema does, before subscribing). */
   subscribe(watchId: string): AsyncIterable<WatchEvent> {
-    return this.#o.bus.subscribe(watchId);
+    const iterator = this.#o.bus.subscribe(watchId)[Symbol.asyncIterator]();
+    this.#subscriptions.add(iterator);
+    const forget = () => this.#subscriptions.delete(iterator);
+    return {
+      [Symbol.asyncIterator]: () => ({
+        next: async () => {
+          const step = await iterator.next();
+          if (step.done) forget();
+          return step;
+        },
+        return: async (value?: unknown) => {
+          forget();
+          return (await iterator.return?.(value)) ?? { done: true, value: undefined };
+        },
+      }),
+    };
+  }
+
+  /** Ends every open subscription of this process (at shutdown: they would hold the drain). */
+  endSubscriptions(): void {
+    for (const iterator of this.#subscriptions) void iterator.return?.();
+    this.#subscriptions.clear();
   }
 
   #validate(spec: WatchSpec): void {

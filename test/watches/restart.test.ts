@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
 import { startGateway } from '../support/gateway.js';
-import { dataOf, gql, until, webhookReceiver } from './support.js';
+import { dataOf, gql, subscribe, until, webhookReceiver } from './support.js';
 
 /**
  * Events are stored before they are sent: a gateway stopped with deliveries still due hands them
@@ -50,7 +50,15 @@ suite('a restart', () => {
     receiver.setSecret(created.webhookSecret);
     // The first attempts fail; the gateway stops before any retry succeeds.
     await until(() => receiver.received.length >= 1);
+    const stream = subscribe(first.url, null, 'subscription($id: ID!) { watchEvents(watchId: $id) { id } }', {
+      id: created.watch.id,
+    });
+    await stream.ready;
+    await new Promise((r) => setTimeout(r, 300));
     await first.close();
+    // The open subscription was ended by the server, cleanly, not cut at the shutdown deadline.
+    await stream.ended;
+    expect(stream.texts.some((t) => t.startsWith('event: complete'))).toBe(true);
 
     accepting = true;
     const second = await startGateway(env);

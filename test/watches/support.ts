@@ -97,6 +97,7 @@ export function subscribe(
       return status;
     },
     ready,
+    ended: done,
     close: async () => {
       controller.abort();
       await done.catch(() => undefined);
