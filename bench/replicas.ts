@@ -82,8 +82,7 @@ export async function replicasScenario(
         p50Ms: Math.max(...figures.map((f) => f.p50Ms)),
         p99Ms: Math.max(...figures.map((f) => f.p99Ms)),
         upstreamCallsPerQuery: ((await deps.calls()) - before) / Math.max(1, requests),
-        peakRssMb:
-          Math.max(...(await Promise.all(system.children.map((c) => c.call<number>('peak'))))) / 2 ** 20,
+        peakRssMb: await peakMb(system.children),
         vsCeiling: null,
         failures: figures.reduce((n, f) => n + f.failures, 0),
       });
@@ -114,8 +113,7 @@ export async function replicasScenario(
           latencies[Math.min(latencies.length - 1, Math.ceil(latencies.length * 0.99) - 1)] ?? Number.NaN,
         // Per query: each sample is one query asked twice.
         upstreamCallsPerQuery: calls / deps.samples,
-        peakRssMb:
-          Math.max(...(await Promise.all(system.children.map((c) => c.call<number>('peak'))))) / 2 ** 20,
+        peakRssMb: await peakMb(system.children),
         vsCeiling: null,
         failures: 0,
       });
@@ -149,6 +147,11 @@ export async function replicasScenario(
     } while (cursor !== '0');
     redis.disconnect();
   }
+}
+
+async function peakMb(children: Child[]): Promise<number> {
+  const peaks = await Promise.all(children.map((c) => c.call<number>('peak')));
+  return Math.round(Math.max(...peaks) / 2 ** 20);
 }
 
 async function post(url: string, body: string): Promise<void> {
