@@ -30,6 +30,8 @@ declare module 'autocannon' {
     errors: number;
     timeouts: number;
     non2xx: number;
+    '2xx'?: number;
+    statusCodeStats?: Record<string, { count: number }>;
     latency: Histogram;
     requests: Histogram & { sent: number };
   }

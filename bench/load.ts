@@ -8,6 +8,8 @@ export interface LoadFigures {
   p99Ms: number;
   /** Failed connections, timeouts and non-2xx answers: a run with any is not a clean figure. */
   failures: number;
+  /** Answers by HTTP status, so that refusals (429, 503) are never read as throughput. */
+  statusCodes: Record<string, number>;
 }
 
 /** As Node's fetch and browsers send: the gateway answers brotli. */
@@ -42,9 +44,13 @@ export async function load(options: {
   return {
     requests: result.requests.total,
     seconds: result.duration,
-    requestsPerSecond: result.requests.total / result.duration,
+    // Answered, not refused: a 503 from load shedding or a 429 is fast, and is not throughput.
+    requestsPerSecond: (result['2xx'] ?? result.requests.total) / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     failures: result.errors + result.timeouts + result.non2xx,
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count]),
+    ),
   };
 }

@@ -57,7 +57,7 @@ export function markdownReport(result: BenchResult): string {
       (r) =>
         `| ${r.scenario} | ${r.system} | ${fixed(r.requestsPerSecond, 0)} | ${fixed(r.p50Ms, 1)} | ` +
         `${fixed(r.p99Ms, 1)} | ${fixed(r.upstreamCallsPerQuery, 2)} | ${r.peakRssMb} | ` +
-        `${r.vsCeiling === null ? '—' : `${r.vsCeiling.toFixed(2)}×`}${r.failures ? ` (${r.failures} failed)` : ''} |`,
+        `${r.vsCeiling === null ? '—' : `${r.vsCeiling.toFixed(r.vsCeiling < 0.1 ? 3 : 2)}×`}${r.failures ? ` (${r.failures} failed)` : ''} |`,
     ),
     '',
     '| yardstick | target | result | met |',

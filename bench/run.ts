@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -52,13 +52,18 @@ const settings = {
   searchCity: '110000',
 };
 const profile = process.env.BENCH_PROFILE === '1';
-const burstOnly = process.env.BENCH_ONLY === 'burst';
-const replicasOnly = process.env.BENCH_ONLY === 'replicas';
+const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
+const burstOnly = only.size === 1 && only.has('burst');
+const replicasOnly = only.size === 1 && only.has('replicas');
+/** BENCH_ONLY=warm,uncached,cold,memory,burst,replicas picks scenarios. */
+const picked = (scenario: string) => only.size === 0 || only.has(scenario);
 /** The committed record changes only when asked; a plain run writes under the git-ignored local/. */
 const record = process.env.BENCH_RECORD === '1' || process.argv.includes('--record');
 const outFile =
   process.env.BENCH_OUT ??
   fileURLToPath(new URL(record ? './results/latest.json' : './results/local/latest.json', import.meta.url));
+/** The scenario of issue 15: every listing cached, the answer itself not. */
+const UNCACHED = 'warm data, response cache off';
 /** GraphiQL's transfer size, compressed, must stay under this. */
 const GRAPHIQL_MAX_BYTES = 2.5 * 1024 * 1024;
 
@@ -86,10 +91,18 @@ async function start<R>(kind: string, options: Parameters<typeof Child.start>[1]
   return { child, ready };
 }
 
+const scratch: string[] = [];
+function scratchDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'listing-graph-bench-'));
+  scratch.push(dir);
+  return dir;
+}
+
 try {
   await main();
 } finally {
   await Promise.all(children.map((c) => c.stop()));
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 }
 
 /** What the scenarios share: the running systems and the warm answers they serve. */
@@ -97,7 +110,9 @@ interface Bench {
   sandbox: Child;
   gateway: Child;
   gatewayUrl: string;
-  systems: readonly { name: string; child: Child; url: string }[];
+  systems: readonly System[];
+  /** The systems of the response-cache-off scenario: the yardsticks and the gateway without it. */
+  uncachedSystems: readonly System[];
   ref: ListingRef;
   search: Answer;
   listing: Answer;
@@ -106,6 +121,12 @@ interface Bench {
   graphiql: GraphiqlSizes;
   /** Upstream calls the sandbox has answered so far. */
   calls(): Promise<number>;
+}
+
+interface System {
+  name: string;
+  child: Child;
+  url: string;
 }
 
 /** One scenario's rows of the table and the yardsticks it is held to. */
@@ -134,7 +155,8 @@ async function main(): Promise<void> {
   const replicas = () =>
     replicasScenario({
       start,
-      env: gatewayEnv(upstream),
+      // History off: the replicas would otherwise share one PGlite directory, which PGlite cannot.
+      env: { ...gatewayEnv(upstream), HISTORY_ENABLED: '0' },
       calls: () => sandbox.call<number>('calls'),
       log,
       seconds: settings.seconds,
@@ -152,18 +174,28 @@ async function main(): Promise<void> {
 
   const profileDir = profile ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-')) : null;
   const bench = await startSystems(sandbox, upstream, profileDir);
-  const outcomes: Outcome[] = [
-    await warmScenario(bench, 'warm search', searchBody(settings.searchCity)),
-    await warmScenario(bench, 'warm listing', listingBody(bench.ref)),
-    graphiqlPage(bench.graphiql),
-  ];
-  const cold = await coldSearch(bench);
-  outcomes.push(cold.outcome, await thunderingHerd(bench, cold.oneQueryCalls));
+  const outcomes: Outcome[] = [];
+  if (picked('warm'))
+    outcomes.push(
+      await warmScenario(bench, 'warm search', searchBody(settings.searchCity)),
+      await warmScenario(bench, 'warm listing', listingBody(bench.ref)),
+      graphiqlPage(bench.graphiql),
+    );
+  if (picked('uncached'))
+    outcomes.push(
+      await warmScenario(bench, UNCACHED, searchBody(settings.searchCity), bench.uncachedSystems),
+    );
+  if (picked('cold')) {
+    const cold = await coldSearch(bench);
+    outcomes.push(cold.outcome, await thunderingHerd(bench, cold.oneQueryCalls));
+  }
   const memory =
-    settings.listings > 0 ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl) : null;
-  if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick] });
-  outcomes.push(await burstScenario(upstream));
-  outcomes.push(await replicas());
+    settings.listings > 0 && picked('memory')
+      ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl)
+      : null;
+  if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick, memory.footprint] });
+  if (picked('burst')) outcomes.push(await burstScenario(upstream));
+  if (picked('replicas')) outcomes.push(await replicas());
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }
@@ -202,11 +234,20 @@ async function startSystems(
     { request: searchBody(settings.searchCity), contentType: search.contentType, ...canned(searchWire) },
     { request: listingBody(ref), contentType: listing.contentType, ...canned(listingWire) },
   ]);
-  const { child: plain } = await start('plain');
-  const plainUrl = await plain.call<string>('serve', {
+  const answers = {
     search: (search.json.data as { search: unknown }).search,
     listing: (listing.json.data as { listing: unknown }).listing,
+  };
+  const { child: plain } = await start('plain');
+  const plainUrl = await plain.call<string>('serve', answers);
+  const { child: mercurius } = await start('mercurius');
+  const mercuriusUrl = await mercurius.call<string>('serve', answers);
+
+  // The same gateway with the response cache off: every request executes on warm listing caches.
+  const { child: uncached, ready: uncachedUrl } = await start<string>('gateway', {
+    env: { ...gatewayEnv(upstream), RESPONSE_CACHE_MAX_ENTRIES: '0' },
   });
+  await graphql(uncachedUrl, searchBody(settings.searchCity));
 
   return {
     sandbox,
@@ -216,6 +257,12 @@ async function startSystems(
       { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
       { name: 'plain yoga', child: plain, url: plainUrl },
       { name: 'gateway', child: gateway, url: gatewayUrl },
+    ],
+    uncachedSystems: [
+      { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
+      { name: 'plain yoga', child: plain, url: plainUrl },
+      { name: 'mercurius + graphql-jit', child: mercurius, url: mercuriusUrl },
+      { name: 'gateway, response cache off', child: uncached, url: uncachedUrl },
     ],
     ref,
     search,
@@ -228,13 +275,18 @@ async function startSystems(
 }
 
 /** The same request against the ceiling, plain yoga and the gateway, round after round. */
-async function warmScenario(bench: Bench, scenario: string, body: string): Promise<Outcome> {
-  const { systems } = bench;
+async function warmScenario(
+  bench: Bench,
+  scenario: string,
+  body: string,
+  systems: readonly System[] = bench.systems,
+): Promise<Outcome> {
   log(
-    `${scenario}: ${settings.rounds} rounds × ${settings.seconds} s × 3 systems, ${settings.connections} connections`,
+    `${scenario}: ${settings.rounds} rounds × ${settings.seconds} s × ${systems.length} systems, ${settings.connections} connections`,
   );
+  // Warm-up: JIT (V8's, and graphql-jit's compilation after the first run) before anything counts.
   for (const system of systems)
-    await load({ url: system.url, connections: settings.connections, seconds: 1, body });
+    await load({ url: system.url, connections: settings.connections, seconds: 2, body });
   const runs = new Map<string, { figures: LoadFigures; peak: number; calls: number }[]>();
   for (let round = 0; round < settings.rounds; round++) {
     for (const system of systems) {
@@ -247,6 +299,10 @@ async function warmScenario(bench: Bench, scenario: string, body: string): Promi
         body,
       });
       const peak = await system.child.call<number>('peak');
+      log(
+        `  ${system.name}: ${figures.requestsPerSecond.toFixed(0)} req/s, p99 ${figures.p99Ms} ms, ` +
+          `status ${JSON.stringify(figures.statusCodes)}`,
+      );
       const spent = (await bench.calls()) - before;
       runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
     }
@@ -260,10 +316,9 @@ async function warmScenario(bench: Bench, scenario: string, body: string): Promi
       requestsPerSecond: median(own.map((r) => r.figures.requestsPerSecond)),
       p50Ms: median(own.map((r) => r.figures.p50Ms)),
       p99Ms: median(own.map((r) => r.figures.p99Ms)),
-      upstreamCallsPerQuery:
-        system.child === bench.gateway
-          ? sum(own.map((r) => r.calls)) / sum(own.map((r) => r.figures.requests))
-          : null,
+      upstreamCallsPerQuery: system.name.startsWith('gateway')
+        ? sum(own.map((r) => r.calls)) / sum(own.map((r) => r.figures.requests))
+        : null,
       peakRssMb: mb(Math.max(...own.map((r) => r.peak))),
       // Each round's ratio pairs runs made seconds apart: the machine's mood cancels out.
       vsCeiling: median(
@@ -273,17 +328,31 @@ async function warmScenario(bench: Bench, scenario: string, body: string): Promi
     };
   });
   const gatewayRow = rows[rows.length - 1]!;
-  const yardsticks: Yardstick[] =
-    scenario === 'warm search'
-      ? [
-          {
-            scenario,
-            target: '≥ 0.5× the ceiling (req/s)',
-            result: `${gatewayRow.vsCeiling!.toFixed(2)}×`,
-            met: gatewayRow.vsCeiling! >= 0.5,
-          },
-        ]
-      : [];
+  const ratio = gatewayRow.vsCeiling!;
+  const yardsticks: Yardstick[] = [];
+  if (scenario === 'warm search')
+    yardsticks.push({
+      scenario,
+      target: '≥ 0.8× the ceiling (req/s)',
+      result: `${ratio.toFixed(2)}×`,
+      met: ratio >= 0.8 && gatewayRow.failures === 0,
+    });
+  if (scenario === 'warm listing')
+    yardsticks.push({
+      scenario,
+      target: '≥ 0.5× the ceiling (req/s)',
+      result: `${ratio.toFixed(2)}×`,
+      met: ratio >= 0.5 && gatewayRow.failures === 0,
+    });
+  if (scenario === UNCACHED) {
+    const peer = rows.find((r) => r.system.startsWith('mercurius'))!.vsCeiling!;
+    yardsticks.push({
+      scenario,
+      target: '≥ 0.25× the ceiling and ahead of mercurius + graphql-jit',
+      result: `${ratio.toFixed(3)}× (mercurius + graphql-jit ${peer.toFixed(3)}×)`,
+      met: ratio >= 0.25 && ratio > peer && gatewayRow.failures === 0,
+    });
+  }
   return { rows, yardsticks };
 }
 
@@ -342,12 +411,12 @@ async function coldSearch(bench: Bench): Promise<{ outcome: Outcome; oneQueryCal
   };
   const yardstick: Yardstick = {
     scenario: 'cold search',
-    target: `p50 ≤ 2.2× upstream latency (${(2.2 * settings.latencyMs).toFixed(0)} ms)`,
+    target: `p50 ≤ 2.0× upstream latency (${(2.0 * settings.latencyMs).toFixed(0)} ms)`,
     result:
       settings.latencyMs > 0
         ? `${(coldP50 / settings.latencyMs).toFixed(2)}× (${coldP50.toFixed(1)} ms)`
         : `${coldP50.toFixed(1)} ms`,
-    met: coldP50 <= 2.2 * settings.latencyMs,
+    met: coldP50 <= 2.0 * settings.latencyMs,
   };
   return { outcome: { rows: [row], yardsticks: [yardstick] }, oneQueryCalls };
 }
@@ -559,12 +628,21 @@ async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
         heapGrowth <= 0.1 &&
         failures === 0,
     } satisfies Yardstick,
+    footprint: {
+      scenario: 'memory footprint',
+      target: `with ${maxEntries} details cached: RSS ≤ 350 MB, live heap ≤ 60 MB`,
+      result: `RSS ${last.rssMb} MB, live heap ${last.liveHeapMb} MB (${last.caches.detail} details cached)`,
+      met: last.rssMb <= 350 && last.liveHeapMb <= 60,
+    } satisfies Yardstick,
   };
 }
 
 /** The configuration the gateway runs with: the product's defaults, except as said in the notes. */
 function gatewayEnv(upstream: SandboxReady): Record<string, string> {
   return {
+    // Its own history store (PGlite, one process per directory): two gateways on one directory
+    // corrupt it, and a run must not start with the observations of the runs before it.
+    DATA_DIR: scratchDir(),
     NODE_ENV: 'production',
     // Only to measure the page's transfer size; it changes nothing on the POST path.
     GRAPHIQL: '1',
@@ -616,16 +694,33 @@ function exchange(
   });
 }
 
+/**
+ * A setup request, asked again while the gateway sheds load (503): a gateway that has just started
+ * on a busy machine lags while it compiles its modules, and its overload guard says so.
+ */
+async function patiently<T>(ask: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (attempt >= 10 || !/answered 503/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
+}
+
 function wire(url: string, body: string): Promise<Wire> {
-  return exchange(
-    url,
-    'POST',
-    {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json',
-      'accept-encoding': ACCEPT_ENCODING,
-    },
-    body,
+  return patiently(() =>
+    exchange(
+      url,
+      'POST',
+      {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        'accept-encoding': ACCEPT_ENCODING,
+      },
+      body,
+    ),
   );
 }
 
@@ -638,7 +733,8 @@ function canned(answer: Wire): { body: string; contentEncoding?: string } {
 
 async function graphiqlSizes(url: string): Promise<GraphiqlSizes> {
   const size = async (encoding: string) =>
-    (await exchange(url, 'GET', { accept: 'text/html', 'accept-encoding': encoding })).bytes.length;
+    (await patiently(() => exchange(url, 'GET', { accept: 'text/html', 'accept-encoding': encoding }))).bytes
+      .length;
   return { identity: await size('identity'), gzip: await size('gzip'), br: await size('br') };
 }
 
@@ -648,7 +744,11 @@ interface Answer {
   contentType: string;
 }
 
-async function graphql(url: string, body: string): Promise<Answer> {
+function graphql(url: string, body: string): Promise<Answer> {
+  return patiently(() => graphqlOnce(url, body));
+}
+
+async function graphqlOnce(url: string, body: string): Promise<Answer> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },

@@ -132,6 +132,17 @@ switch (kind) {
     });
     break;
   }
+  case 'mercurius': {
+    serveParent(null, {
+      ...common,
+      serve: async (data: { search: unknown; listing: unknown }) => {
+        const { startMercuriusJit } = await import('./mercurius-jit.js');
+        return urlOf(await startMercuriusJit(data));
+      },
+      exit: () => setImmediate(() => process.exit(0)),
+    });
+    break;
+  }
   default:
     throw new Error(`unknown target ${kind}`);
 }

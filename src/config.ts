@@ -6,6 +6,7 @@ import {
   FANG_FLAVOURS,
   type FangFlavourName,
 } from './providers/fang/flavours.js';
+import { parseTrustedProxies } from './server/client-address.js';
 import { type ApiClient, parseApiKeys } from './server/clients.js';
 import { parsePersistedOperations } from './server/persisted-operations.js';
 import type { SecuritySettings } from './server/security.js';
@@ -139,6 +140,18 @@ const envSchema = z.object({
       'must be * or a comma-separated list of origins such as https://example.com',
     )
     .optional(),
+  // Reverse proxies whose X-Forwarded-For is believed (README, Running several replicas).
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      try {
+        return parseTrustedProxies(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
   REQUEST_MAX_BYTES: int(1_024, 100 * 1024 * 1024).default(102_400),
   BATCH_LIMIT: int(0, 100).default(0),
   PERSISTED_OPERATIONS_FILE: z.string().trim().min(1, 'must not be empty').optional(),
@@ -416,6 +429,7 @@ function securityOf(env: Env): SecuritySettings {
     graphiql: env.GRAPHIQL ?? open,
     fieldSuggestions: env.FIELD_SUGGESTIONS ?? open,
     corsOrigins: origins?.includes('*') ? '*' : (origins ?? (open ? '*' : [])),
+    trustedProxies: env.TRUST_PROXY,
     clientDailyShare: env.CLIENT_DAILY_SHARE,
     readyToken: env.READY_TOKEN ?? null,
     loadShedLagMs: env.LOAD_SHED_LAG_MS,

@@ -13,6 +13,14 @@ export interface Notice {
   provider?: ProviderName;
 }
 
+/**
+ * Notices that describe the data as it was read (a provider's count beyond what its paging
+ * reaches), not a failure: the same data gives the same notice, so an answer carrying only these
+ * is as cacheable as the data it was read from. Any other notice (stale data, a store that could
+ * not be read) keeps an answer out of the response cache.
+ */
+export const NOTICES_OF_THE_DATA: ReadonlySet<string> = new Set(['RESULTS_BEYOND_REACH']);
+
 export interface GraphQLContext {
   store: ListingStore;
   /** Observed history (price changes, delistings, market figures); null when the store is off. */

@@ -5,8 +5,8 @@ import { type MeterResult, type SharedState, sharedState } from '../state/index.
 
 /**
  * Who is calling, and how much each caller may still do this minute. With API keys configured,
- * a caller is a partner named by its key; without, every peer address is an anonymous caller
- * with the default allowances. Keys are held only as SHA-256 digests.
+ * a caller is a partner named by its key; without, every client address (client-address.ts) is
+ * an anonymous caller with the default allowances. Keys are held only as SHA-256 digests.
  */
 
 export interface ApiClient {

@@ -1,3 +1,4 @@
+import { useGraphQlJit } from '@envelop/graphql-jit';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
@@ -86,6 +87,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Yoga's own form and multipart parsers stay off: only JSON bodies execute (json-only.ts).
     multipart: false,
     plugins: [
+      // Executes each validated document through code compiled for it (graphql-jit) instead of
+      // graphql-js's interpreter: the execution path of every uncached answer, about a quarter less
+      // CPU per 20-listing search (README, Performance). Compiled queries are kept per document.
+      useGraphQlJit(),
       useCanonicalPath(GRAPHQL_ENDPOINT, OTHER_ROUTES),
       // Before the guards, as Yoga's own GraphiQL was: the page is public, the API behind it is not.
       ...(options.graphiql
@@ -181,7 +186,7 @@ function guards(security: SecuritySettings, { logger, lag, state }: GatewayOptio
           }),
         ]
       : []),
-    useClientAccess(registryOf(security, state), GRAPHQL_ENDPOINT, refusals),
+    useClientAccess(registryOf(security, state), GRAPHQL_ENDPOINT, refusals, security.trustedProxies),
     ...(security.persistedOperations ? [usePersistedOperations(security.persistedOperations)] : []),
     useOperationLimits(security.limits),
     useSchemaDisclosure(security),

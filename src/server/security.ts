@@ -1,3 +1,4 @@
+import type { TrustedProxies } from './client-address.js';
 import type { ApiClient } from './clients.js';
 
 /** Hardening (README, Security). */
@@ -23,6 +24,8 @@ export interface SecuritySettings {
    * no cross-origin access. Unset CORS_ORIGINS: empty in production, '*' otherwise.
    */
   corsOrigins: '*' | readonly string[];
+  /** Peers whose X-Forwarded-For names the client (`TRUST_PROXY`); empty: the socket peer is the client. */
+  trustedProxies: TrustedProxies;
   /** Fraction of each provider's daily budget one client may spend. */
   clientDailyShare: number;
   /** Presented as `Authorization: Bearer` to `/ready`, it shows the details in production; null: never. */

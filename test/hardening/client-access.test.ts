@@ -107,6 +107,68 @@ describe('anonymous clients (no keys configured)', () => {
   });
 });
 
+describe('anonymous clients behind a trusted proxy (TRUST_PROXY)', () => {
+  // The test's loopback connection plays the proxy; X-Forwarded-For is what the proxy appended.
+  const via = (forwardedFor: string) => ({ 'x-forwarded-for': forwardedFor });
+  const statuses = async (url: string, headers: Record<string, string>[]) => {
+    const out: number[] = [];
+    for (const h of headers) out.push((await post(url, h)).status);
+    return out;
+  };
+
+  it('gives each forwarded client its own budget; a spoofed left-most entry changes nothing', async () => {
+    const { logger, lines } = memoryLogger();
+    const gw = await startGateway(
+      { CLIENT_REQUESTS_PER_MINUTE: '2', TRUST_PROXY: '127.0.0.1, ::1' },
+      { logger },
+    );
+    try {
+      const a = via('203.0.113.1');
+      expect(await statuses(gw.url, [a, a, a])).toEqual([200, 200, 429]);
+      // Same client, pretending to be someone else in the part of the header it writes itself.
+      expect(await statuses(gw.url, [via('198.51.100.9, 203.0.113.1')])).toEqual([429]);
+      const b = via('203.0.113.2');
+      expect(await statuses(gw.url, [b, b])).toEqual([200, 200]);
+      const refusal = lines.map((l) => JSON.parse(l)).find((l) => l.refusal === 'RATE_LIMITED');
+      expect(refusal?.client).toBe('address:203.0.113.1');
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('answers a malformed or over-long header as from the proxy itself, never failing', async () => {
+    const gw = await startGateway({ CLIENT_REQUESTS_PER_MINUTE: '2', TRUST_PROXY: '127.0.0.1' });
+    try {
+      expect(await statuses(gw.url, [via('not-an-address'), via('203.0.113.1:8080, ')])).toEqual([200, 200]);
+      // Both were counted against the proxy's own address, as is a request without the header.
+      expect(
+        await statuses(gw.url, [{}, via('9'.repeat(2_000)), via(Array(40).fill('203.0.113.3').join(','))]),
+      ).toEqual([429, 429, 429]);
+      expect(await statuses(gw.url, [via('203.0.113.3')])).toEqual([200]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not trusted', async () => {
+    const gw = await startGateway({ CLIENT_REQUESTS_PER_MINUTE: '2', TRUST_PROXY: '10.0.0.0/8' });
+    try {
+      expect(await statuses(gw.url, [via('203.0.113.1'), via('203.0.113.2'), via('203.0.113.3')])).toEqual([
+        200, 200, 429,
+      ]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('stops start-up on an entry that is not an address or block, naming it', () => {
+    expect(() => loadConfig({ SANDBOX: '1', TRUST_PROXY: '127.0.0.1, 10.0.0.0/40' })).toThrow(
+      /^TRUST_PROXY entry 10\.0\.0\.0\/40: the prefix must be at most 32$/,
+    );
+    expect(loadConfig({ SANDBOX: '1' }).security.trustedProxies.entries).toEqual([]);
+  });
+});
+
 describe('key configuration', () => {
   it.each([
     [{ API_KEYS: 'acme:short' }, /^API_KEYS entry 1 \(acme\): key must be 16/],

@@ -154,22 +154,43 @@ describe('response cache keeps only queries', () => {
   // A schema with a mutation (the product's has none) shows what is and is not kept.
   let url: string;
   let close: () => Promise<void>;
-  const runs = { query: 0, mutation: 0, slow: 0 };
+  const runs = { query: 0, mutation: 0, slow: 0, beyondReach: 0, stale: 0 };
 
   beforeAll(async () => {
     const yoga = createYoga({
       logging: false,
       schema: createSchema({
-        typeDefs: 'type Query { counter: Int! slow: Int! } type Mutation { bump: Int! }',
+        typeDefs:
+          'type Query { counter: Int! slow: Int! beyondReach: Int! stale: Int! } type Mutation { bump: Int! }',
         resolvers: {
           Query: {
             counter: () => ++runs.query,
+            // The notices the product's search gives: one about the data read, one about a failure.
+            beyondReach: (
+              _root: unknown,
+              _args: unknown,
+              ctx: { partialErrors: unknown[]; notices: { code: string }[] },
+            ) => {
+              ctx.notices.push({ code: 'RESULTS_BEYOND_REACH' });
+              return ++runs.beyondReach;
+            },
+            stale: (
+              _root: unknown,
+              _args: unknown,
+              ctx: { partialErrors: unknown[]; notices: { code: string }[] },
+            ) => {
+              ctx.notices.push({ code: 'STALE_DATA' });
+              return ++runs.stale;
+            },
             slow: () => new Promise((resolve) => setTimeout(() => resolve(++runs.slow), 50)),
           },
           Mutation: { bump: () => ++runs.mutation },
         },
       }),
-      context: () => ({ partialErrors: [], notices: [] }),
+      context: (): { partialErrors: unknown[]; notices: { code: string }[] } => ({
+        partialErrors: [],
+        notices: [],
+      }),
       plugins: [
         useResponseCache({ ttlMs: 60_000, maxEntries: 10, listTtlMs: 0, detailTtlMs: 0, mode: 'LIVE' }),
       ],
@@ -189,6 +210,14 @@ describe('response cache keeps only queries', () => {
     });
     return (await response.json()) as { data?: Record<string, number>; errors?: unknown[] };
   };
+
+  it('keeps an answer whose warning describes the data, not one whose warning is a failure', async () => {
+    // A search beyond Beike's paging reach says so every time: it must not cost a run per request.
+    expect((await post('{ beyondReach }')).data).toEqual({ beyondReach: 1 });
+    expect((await post('{ beyondReach }')).data).toEqual({ beyondReach: 1 });
+    expect((await post('{ stale }')).data).toEqual({ stale: 1 });
+    expect((await post('{ stale }')).data).toEqual({ stale: 2 });
+  });
 
   it('runs every mutation, and a query once', async () => {
     expect((await post('mutation { bump }')).data).toEqual({ bump: 1 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
+import { clientAddress, type TrustedProxies } from '../client-address.js';
 import type { ClientRegistry } from '../clients.js';
 import { admitCaller } from '../exchange.js';
 import { isGraphQLPath } from '../graphql-path.js';
@@ -10,19 +11,26 @@ import { currentRequestScope } from '../request-scope.js';
  * Who may call, and how often: with API keys configured every GraphQL request must carry one
  * (`Authorization: Bearer <key>` or `X-API-Key: <key>`), else 401 UNAUTHENTICATED; then each
  * client's requests per minute, else 429 RATE_LIMITED with Retry-After. Both answers are made
- * before the body is read. The key is never logged nor echoed.
+ * before the body is read. The key is never logged nor echoed. Without keys, a client is its
+ * address: the socket peer, or behind a trusted proxy (`TRUST_PROXY`) the one X-Forwarded-For names.
  */
 
 export function useClientAccess(
   registry: ClientRegistry,
   graphqlEndpoint: string,
   refusals: RefusalLog,
+  trustedProxies: TrustedProxies,
 ): Plugin {
   return {
     async onRequest({ request, url, serverContext, endResponse, fetchAPI }) {
       // Preflights carry no credentials by design; CORS answers them.
       if (!isGraphQLPath(graphqlEndpoint, url, serverContext) || request.method === 'OPTIONS') return;
-      const peer = (serverContext as { req?: IncomingMessage }).req?.socket.remoteAddress ?? 'unknown';
+      const socket = (serverContext as { req?: IncomingMessage }).req?.socket;
+      const peer = clientAddress(
+        socket?.remoteAddress,
+        request.headers.get('x-forwarded-for'),
+        trustedProxies,
+      );
       const identified = registry.identify(presentedKey(request.headers), peer);
       if (!identified.ok) {
         refusals.note('UNAUTHENTICATED', { peer }, 'refused a request without a valid API key');

@@ -35,7 +35,7 @@ export function useCompression(onCompressed?: CompressionObserver): Plugin {
       const bytes = new Uint8Array(await response.arrayBuffer());
       let body: Uint8Array<ArrayBuffer> = bytes;
       if (bytes.byteLength >= COMPRESS_MIN_BYTES) {
-        body = compressSync(bytes, encoding);
+        body = compressSync(bytes, encoding, 'each');
         onCompressed?.(encoding);
         headers.set('content-encoding', encoding);
       }

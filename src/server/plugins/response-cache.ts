@@ -1,6 +1,6 @@
 import { type DocumentNode, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { GraphQLContext, Mode } from '../../schema/context.js';
+import { type GraphQLContext, type Mode, NOTICES_OF_THE_DATA } from '../../schema/context.js';
 import { isFresh, type SharedState, sharedState } from '../../state/index.js';
 import type { HistoryStore } from '../../store/history/index.js';
 import type { Cached, ListingStore } from '../../store/listing-store.js';
@@ -71,7 +71,8 @@ const FOLLOW_TIMEOUT_MS = 30_000;
  *
  * Freshness is per field read: an entry lives until the earliest moment one of the cached search
  * pages or details it was built from goes stale (never past `ttlMs`). Answers with errors or
- * warnings (stale data), introspection, batches, and anything not a query are never kept.
+ * warnings of a failure (stale data), introspection, batches, and anything not a query are never
+ * kept; a warning about the data itself (NOTICES_OF_THE_DATA) is kept with the answer.
  *
  * Registered last, it runs after every other plugin's `onRequest` (client identity, request
  * rate). What it skips on a hit depends on the body alone (operation limits, persisted
@@ -172,7 +173,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
             operation?.operation === 'query' &&
             // The caller's own data (watches) is never served to anyone else.
             !ctx.ownerScoped &&
-            !(result.errors?.length || ctx.partialErrors.length || ctx.notices.length) &&
+            !(result.errors?.length || ctx.partialErrors.length) &&
+            ctx.notices.every((notice) => NOTICES_OF_THE_DATA.has(notice.code)) &&
             !isIntrospective(args.document, introspective) &&
             state.freshUntil > now();
         },
@@ -218,7 +220,7 @@ function answer(
   if (encoding) {
     let encoded = entry.encoded[encoding];
     if (!encoded) {
-      encoded = compressSync(body, encoding);
+      encoded = compressSync(body, encoding, 'kept');
       entry.encoded[encoding] = encoded;
       onCompressed?.(encoding);
     }
