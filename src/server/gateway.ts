@@ -1,4 +1,5 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { type DocumentNode, getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
@@ -90,7 +91,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Executes each validated document through code compiled for it (graphql-jit) instead of
       // graphql-js's interpreter: the execution path of every uncached answer, about a quarter less
       // CPU per 20-listing search (README, Performance). Compiled queries are kept per document.
-      useGraphQlJit(),
+      // Subscriptions run on graphql-js: graphql-jit's subscribe hands `subscribe` resolvers their
+      // arguments uncoerced from the variables (watchEvents saw no id).
+      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args.document, args.operationName) }),
       useCanonicalPath(GRAPHQL_ENDPOINT, OTHER_ROUTES),
       // Before the guards, as Yoga's own GraphiQL was: the page is public, the API behind it is not.
       ...(options.graphiql
@@ -124,6 +127,10 @@ export function createGateway(options: GatewayOptions): Gateway {
       useCompression(options.onCompressed),
     ],
   });
+}
+
+function isSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
+  return getOperationAST(document, operationName)?.operation === 'subscription';
 }
 
 /**
