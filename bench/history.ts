@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { silentLogger } from '../src/logger.js';
 import { marketStats } from '../src/market/market-service.js';
 import { HistoryStore } from '../src/store/history/index.js';
@@ -9,15 +11,21 @@ import type { Observation } from '../src/store/history/observation.js';
 /**
  * The history store's own figures: observations written per second (first sightings, then a
  * second sweep with 10% price changes), and `market` latency over N listings, on PGlite (on disk)
- * and on PostgreSQL when BENCH_DATABASE_URL is set (use a scratch database).
- * npx tsx bench/history.ts [N=100000]
+ * and on PostgreSQL (a database of its own, created and dropped). Part of `npm run bench`.
  */
 
-const N = Number(process.argv[2] ?? 100_000);
+export interface HistoryFigures {
+  engine: 'pglite' | 'postgres';
+  listings: number;
+  /** Observations written per second: first sightings, then the second sweep. */
+  writtenPerSecond: [number, number];
+  marketMedianMs: number;
+  dropped: number;
+}
 const T0 = Date.UTC(2026, 10, 1);
 const DISTRICTS = ['朝阳', '海淀', '东城', '西城', '丰台', '通州'];
 
-function observations(round: number): Observation[] {
+function observations(N: number, round: number): Observation[] {
   return Array.from({ length: N }, (_, i) => {
     const price = 2_000_000 + (i % 997) * 5_000;
     const changed = round > 0 && i % 10 === 0 ? Math.round(price * 0.95) : price;
@@ -36,13 +44,20 @@ function observations(round: number): Observation[] {
         monthlyRent: null,
         area: 50 + (i % 70),
         bedrooms: 1 + (i % 4),
+        livingRooms: 1,
+        floorLevel: null,
+        floorTotal: null,
         active: true,
       },
     };
   });
 }
 
-async function run(name: string, options: { databaseUrl?: string; dataDir: string }) {
+async function run(
+  engine: HistoryFigures['engine'],
+  N: number,
+  options: { databaseUrl?: string; dataDir: string },
+): Promise<HistoryFigures> {
   const store = await HistoryStore.open({
     ...options,
     retentionDays: 730,
@@ -51,14 +66,13 @@ async function run(name: string, options: { databaseUrl?: string; dataDir: strin
     now: () => T0 + 86_400_000,
   });
   try {
+    const rates: number[] = [];
     for (const round of [0, 1]) {
+      const batch = observations(N, round);
       const started = performance.now();
-      store.offer(observations(round));
+      store.offer(batch);
       await store.flush();
-      const seconds = (performance.now() - started) / 1000;
-      console.log(
-        `${name}: round ${round}: ${N} observations in ${seconds.toFixed(1)} s = ${Math.round(N / seconds)}/s`,
-      );
+      rates.push(Math.round(N / ((performance.now() - started) / 1000)));
     }
     const times: number[] = [];
     for (let i = 0; i < 5; i++) {
@@ -75,18 +89,47 @@ async function run(name: string, options: { databaseUrl?: string; dataDir: strin
       times.push(performance.now() - started);
     }
     times.sort((a, b) => a - b);
-    console.log(`${name}: market over ${N} listings: median ${Math.round(times[2]!)} ms (5 runs)`);
-    console.log(`${name}: dropped ${JSON.stringify(store.counts.dropped)}`);
+    const { full, error, closed } = store.counts.dropped;
+    return {
+      engine,
+      listings: N,
+      writtenPerSecond: [rates[0]!, rates[1]!],
+      marketMedianMs: Math.round(times[2]!),
+      dropped: full + error + closed,
+    };
   } finally {
     await store.close();
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'lg-bench-history-'));
-try {
-  await run('pglite', { dataDir: dir });
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+/** PGlite on disk in a scratch directory, then PostgreSQL in a scratch database at `adminUrl`. */
+export async function historyFigures(N: number, adminUrl: string | null): Promise<HistoryFigures[]> {
+  const figures: HistoryFigures[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'lg-bench-history-'));
+  try {
+    figures.push(await run('pglite', N, { dataDir: dir }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (adminUrl) {
+    const name = `lg_bench_${Date.now()}_${randomBytes(3).toString('hex')}`;
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 3_000 });
+      await client.connect();
+      try {
+        await client.query(statement);
+      } finally {
+        await client.end();
+      }
+    };
+    await admin(`create database ${name}`);
+    try {
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      figures.push(await run('postgres', N, { databaseUrl: url.toString(), dataDir: 'memory' }));
+    } finally {
+      await admin(`drop database if exists ${name} with (force)`);
+    }
+  }
+  return figures;
 }
-if (process.env.BENCH_DATABASE_URL)
-  await run('postgres', { databaseUrl: process.env.BENCH_DATABASE_URL, dataDir: 'memory' });

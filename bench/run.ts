@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeGlobalId, listingLocalId } from '../src/schema/ids.js';
 import { type BurstFigures, burst, burstReport, type LagFigures, type ProbeFigures } from './burst.js';
 import { type ListingRef, listingBody, nodesBody, SEARCH_EVERY_FIELD, searchBody } from './documents.js';
+import { historyFigures } from './history.js';
 import { Child } from './ipc.js';
 import { ACCEPT_ENCODING, type LoadFigures, load } from './load.js';
 import { summariseProfile } from './profile-summary.js';
@@ -26,9 +27,12 @@ import {
  * Settings (environment): BENCH_LATENCY_MS (50), BENCH_ROUNDS (3), BENCH_SECONDS (3),
  * BENCH_CONNECTIONS (32), BENCH_LISTINGS (100000), BENCH_COLD_SAMPLES (15), BENCH_PROFILE (1 writes
  * a CPU profile of the gateway and prints where its time went), BENCH_OUT (the JSON file),
- * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst or
- * BENCH_ONLY=replicas (only that scenario, printed, nothing written), BENCH_REDIS_URL (the Redis of
- * the replicas scenario, default redis://127.0.0.1:6379/0; without one it is skipped),
+ * BENCH_BURST (1000: concurrent cold searches of the burst scenario), BENCH_ONLY=burst,
+ * BENCH_ONLY=store or BENCH_ONLY=replicas (only that scenario, printed, nothing written),
+ * BENCH_BURST_VARIANT=defaults (the burst with protection only), BENCH_POSTGRES_URL (where the
+ * history figures create a scratch database; default postgres://postgres@127.0.0.1:5432/postgres),
+ * BENCH_REDIS_URL (the Redis of the replicas scenario, default redis://127.0.0.1:6379/0; without
+ * one it is skipped),
  * BENCH_RECORD (1, or `--record`: update the committed bench/results/latest.json; otherwise the
  * results go to the git-ignored bench/results/local/).
  */
@@ -55,7 +59,10 @@ const profile = process.env.BENCH_PROFILE === '1';
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const burstOnly = only.size === 1 && only.has('burst');
 const replicasOnly = only.size === 1 && only.has('replicas');
-/** BENCH_ONLY=warm,uncached,cold,memory,burst,replicas picks scenarios. */
+const storeOnly = only.size === 1 && only.has('store');
+/** Where the history figures' PostgreSQL run creates its scratch database; unreachable: PGlite only. */
+const postgresAdminUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** BENCH_ONLY=warm,uncached,cold,memory,store,burst,replicas picks scenarios. */
 const picked = (scenario: string) => only.size === 0 || only.has(scenario);
 /** The committed record changes only when asked; a plain run writes under the git-ignored local/. */
 const record = process.env.BENCH_RECORD === '1' || process.argv.includes('--record');
@@ -145,9 +152,17 @@ async function main(): Promise<void> {
   });
 
   if (burstOnly) {
-    const scenario = await burstScenario(upstream);
+    const scenario = await burstScenario(upstream, profile);
     process.stdout.write(
       `${[...scenario.yardsticks.map((y) => `${y.scenario}: ${y.result} (target ${y.target}: ${y.met ? 'met' : 'NOT met'})`)].join('\n')}\n`,
+    );
+    return;
+  }
+
+  if (storeOnly) {
+    const scenario = await storeScenario(sandbox, upstream);
+    process.stdout.write(
+      `${scenario.yardsticks.map((y) => `${y.scenario}: ${y.result} (target ${y.target}: ${y.met ? 'met' : 'NOT met'})`).join('\n')}\n`,
     );
     return;
   }
@@ -194,7 +209,8 @@ async function main(): Promise<void> {
       ? await memoryScenario(bench.sandbox, bench.gateway, bench.gatewayUrl)
       : null;
   if (memory) outcomes.push({ rows: [memory.row], yardsticks: [memory.yardstick, memory.footprint] });
-  if (picked('burst')) outcomes.push(await burstScenario(upstream));
+  if (picked('store')) outcomes.push(await storeScenario(sandbox, upstream));
+  if (picked('burst')) outcomes.push(await burstScenario(upstream, false));
   if (picked('replicas')) outcomes.push(await replicas());
   if (profileDir) await printProfile(bench.gateway, profileDir);
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
@@ -500,7 +516,8 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
       'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
-      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults. Failed or timed-out probes (10 s) count as 10 s.`,
+      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults; before them, the same prober for 15 s against an idle gateway (the floor the machine sets). Failed or timed-out probes (10 s) count as 10 s.`,
+      'Store on/off: two fresh gateways, HISTORY_ENABLED=1 (PGlite on disk, on its own thread) and 0, the same warm search (autocannon) and cold searches (caches emptied before each) interleaved between them; the ratios pair runs made seconds apart. History figures: N synthetic observations offered at once and flushed through the store (batches of 1,000), twice (the second time 10% change price), then `market` over them (median of 5), on PGlite on disk and on PostgreSQL in a scratch database.',
       `Memory: \`nodes(ids:)\` with ${MEMORY_BATCH} distinct listings per request, upstream latency 0 ms so that the step takes a minute, not ten; "upstream calls/query" is per listing there. Live heap is measured after a forced full GC.`,
     ],
   };
@@ -514,7 +531,10 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
  * A fresh gateway per run (cold caches), shedding off then at its default, under `settings.burst`
  * concurrent cold searches; /health timed from another process (bench/burst.ts).
  */
-async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yardsticks: Yardstick[] }> {
+async function burstScenario(
+  upstream: SandboxReady,
+  withProfile: boolean,
+): Promise<{ rows: Row[]; yardsticks: Yardstick[] }> {
   const rows: Row[] = [];
   const yardsticks: Yardstick[] = [];
   const { child: prober } = await start('prober');
@@ -524,19 +544,28 @@ async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yar
       variables: { filter: { cityId: settings.searchCity, priceMin: 10_000 + i }, first: 20 },
     }),
   );
-  for (const [label, shedEnv] of [
+  const variants = [
     [' (no shedding, no admission limit)', { LOAD_SHED_LAG_MS: '0', MAX_IN_FLIGHT: '0' }],
     [' (defaults: shedding and admission on)', {}],
-  ] as const) {
+  ] as const;
+  // BENCH_BURST_VARIANT=defaults: only the protected run (profiling, repeats).
+  const chosen = process.env.BENCH_BURST_VARIANT === 'defaults' ? variants.slice(1) : variants;
+  const idle = await idleProbes(upstream, prober);
+  rows.push(idle.row);
+  yardsticks.push(idle.yardstick);
+  for (const [label, shedEnv] of chosen) {
     log(`burst${label}: ${settings.burst} cold searches at once, /health probed every 10 ms`);
+    const profileDir = withProfile ? mkdtempSync(join(tmpdir(), 'listing-graph-burst-profile-')) : null;
     const { child: gateway, ready: url } = await start<string>('gateway', {
       env: { ...gatewayEnv(upstream), ...shedEnv },
+      ...(profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
     });
     // One query first, so that module loading and JIT warm-up are not counted as the burst's lag.
     await graphql(url, searchBody('310000'));
     await gateway.call('clear');
     await gateway.call('lagReset');
     await prober.call('start', { url: url.replace(/\/graphql$/, '/health'), intervalMs: 10 });
+    log(`  gateway at ${url}`);
     const searches = await burst(url, bodies);
     const health = await prober.call<ProbeFigures>('stop');
     const lag = await gateway.call<LagFigures>('lag');
@@ -546,10 +575,175 @@ async function burstScenario(upstream: SandboxReady): Promise<{ rows: Row[]; yar
     rows.push(report.row);
     yardsticks.push(report.yardstick);
     log(`  ${report.yardstick.result}`);
-    await gateway.stop();
+    if (profileDir) await printProfile(gateway, profileDir);
+    else await gateway.stop();
   }
   await prober.stop();
   return { rows, yardsticks };
+}
+
+/**
+ * The listing history must never slow a query: two fresh gateways side by side, one with
+ * HISTORY_ENABLED (PGlite on disk, on its own thread) and one without, the same warm and cold
+ * searches interleaved between them; then the store's own figures (history.ts).
+ */
+async function storeScenario(sandbox: Child, upstream: SandboxReady): Promise<Outcome> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'listing-graph-bench-history-'));
+  const systems: { name: string; child: Child; url: string }[] = [];
+  for (const [name, env] of [
+    ['store on', { HISTORY_ENABLED: '1', DATA_DIR: dataDir }],
+    ['store off', { HISTORY_ENABLED: '0' }],
+  ] as const) {
+    const { child, ready } = await start<string>('gateway', { env: { ...gatewayEnv(upstream), ...env } });
+    systems.push({ name, child, url: ready });
+  }
+  const [on, off] = systems as [(typeof systems)[0], (typeof systems)[0]];
+  const body = searchBody(settings.searchCity);
+
+  log(`store on/off, warm search: ${settings.rounds} rounds × ${settings.seconds} s × 2 gateways`);
+  for (const system of systems)
+    await load({ url: system.url, connections: settings.connections, seconds: 1, body });
+  const warm = new Map<string, LoadFigures[]>(systems.map((s) => [s.name, []]));
+  for (let round = 0; round < settings.rounds; round++) {
+    // Alternate who goes first: a machine that slows down mid-round must not favour one.
+    for (const system of round % 2 === 0 ? systems : [...systems].reverse()) {
+      warm
+        .get(system.name)!
+        .push(
+          await load({ url: system.url, connections: settings.connections, seconds: settings.seconds, body }),
+        );
+    }
+  }
+
+  log(
+    `store on/off, cold search: ${settings.coldSamples} samples each, interleaved, caches emptied before each`,
+  );
+  await sandbox.call('setLatency', 0);
+  for (let i = 0; i < COLD_WARM_UP; i++) {
+    for (const system of systems) {
+      await system.child.call('clear');
+      await graphql(system.url, body);
+    }
+  }
+  await sandbox.call('setLatency', settings.latencyMs);
+  const cold = new Map<string, number[]>(systems.map((s) => [s.name, []]));
+  for (let i = 0; i < settings.coldSamples; i++) {
+    for (const system of i % 2 === 0 ? systems : [...systems].reverse()) {
+      await system.child.call('clear');
+      const t0 = performance.now();
+      await graphql(system.url, body);
+      cold.get(system.name)!.push(performance.now() - t0);
+    }
+  }
+  for (const system of systems) await system.child.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const rows: Row[] = systems.flatMap((system): Row[] => {
+    const runs = warm.get(system.name)!;
+    const samples = cold.get(system.name)!;
+    return [
+      {
+        scenario: `warm search, ${system.name}`,
+        system: 'gateway',
+        requestsPerSecond: median(runs.map((r) => r.requestsPerSecond)),
+        p50Ms: median(runs.map((r) => r.p50Ms)),
+        p99Ms: median(runs.map((r) => r.p99Ms)),
+        upstreamCallsPerQuery: null,
+        peakRssMb: 0,
+        vsCeiling: null,
+        failures: sum(runs.map((r) => r.failures)),
+      },
+      {
+        scenario: `cold search, ${system.name}`,
+        system: 'gateway',
+        requestsPerSecond: null,
+        p50Ms: percentile(samples, 50),
+        p99Ms: percentile(samples, 99),
+        upstreamCallsPerQuery: null,
+        peakRssMb: 0,
+        vsCeiling: null,
+        failures: 0,
+      },
+    ];
+  });
+  // Paired by round: each round's two runs were made seconds apart.
+  const warmRatio = median(
+    warm.get(on.name)!.map((r, i) => r.requestsPerSecond / warm.get(off.name)![i]!.requestsPerSecond),
+  );
+  const coldRatio = median(cold.get(on.name)!) / median(cold.get(off.name)!);
+  const yardsticks: Yardstick[] = [
+    {
+      scenario: 'store on vs off, warm search',
+      target: 'req/s with the store on within 5% of off',
+      result: `${warmRatio.toFixed(3)}× (${median(warm.get(on.name)!.map((r) => r.requestsPerSecond)).toFixed(0)} vs ${median(warm.get(off.name)!.map((r) => r.requestsPerSecond)).toFixed(0)} req/s)`,
+      met: warmRatio >= 0.95,
+    },
+    {
+      scenario: 'store on vs off, cold search',
+      target: 'p50 with the store on within 5% of off',
+      result: `${coldRatio.toFixed(3)}× (${median(cold.get(on.name)!).toFixed(1)} vs ${median(cold.get(off.name)!).toFixed(1)} ms)`,
+      met: coldRatio <= 1.05,
+    },
+  ];
+
+  const listings = settings.listings > 0 ? settings.listings : 100_000;
+  let reachable = true;
+  const figures = await historyFigures(listings, postgresAdminUrl).catch(async (error: unknown) => {
+    log(`  PostgreSQL not usable (${(error as Error).message}): PGlite only`);
+    reachable = false;
+    return historyFigures(listings, null);
+  });
+  for (const f of figures) {
+    log(
+      `  ${f.engine}: ${f.writtenPerSecond[0]}/s first sightings, ${f.writtenPerSecond[1]}/s second sweep; market over ${f.listings} listings ${f.marketMedianMs} ms`,
+    );
+    yardsticks.push({
+      scenario: `history store (${f.engine})`,
+      target: 'figures only (observations written per second, `market` latency)',
+      result:
+        `${f.writtenPerSecond[0].toLocaleString('en')} observations/s written (first sightings), ` +
+        `${f.writtenPerSecond[1].toLocaleString('en')}/s (second sweep, 10% price changes); ` +
+        `market over ${f.listings.toLocaleString('en')} listings: median ${f.marketMedianMs} ms (5 runs); ${f.dropped} dropped`,
+      met: f.dropped === 0,
+    });
+  }
+  if (!reachable) {
+    yardsticks.push({
+      scenario: 'history store (postgres)',
+      target: 'figures only',
+      result: 'not measured: PostgreSQL not reachable (BENCH_POSTGRES_URL)',
+      met: false,
+    });
+  }
+  for (const y of yardsticks) log(`  ${y.scenario}: ${y.result}`);
+  return { rows, yardsticks };
+}
+
+/**
+ * The floor: the same prober against a fresh gateway doing nothing, for as long as a burst
+ * takes. On a shared machine the scheduler alone delays the prober and the gateway; a burst's
+ * /health figures mean something only next to this.
+ */
+async function idleProbes(
+  upstream: SandboxReady,
+  prober: Child,
+): Promise<{ row: Row; yardstick: Yardstick }> {
+  const seconds = 15;
+  log(`burst baseline: no searches, /health probed every 10 ms for ${seconds} s`);
+  const { child: gateway, ready: url } = await start<string>('gateway', { env: gatewayEnv(upstream) });
+  await graphql(url, searchBody('310000'));
+  await gateway.call('lagReset');
+  await prober.call('start', { url: url.replace(/\/graphql$/, '/health'), intervalMs: 10 });
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  const health = await prober.call<ProbeFigures>('stop');
+  const lag = await gateway.call<LagFigures>('lag');
+  await gateway.stop();
+  const searches = { count: 0, ok: 0, shed: 0, other: 0, otherKinds: {}, p50Ms: 0, p99Ms: 0 };
+  const report = burstReport({ searches, health, lag }, ' (baseline: idle gateway, no burst)');
+  report.yardstick.target = 'none: the floor this machine sets (scheduler delays while idle)';
+  report.yardstick.met = true;
+  log(`  ${report.yardstick.result}`);
+  return report;
 }
 
 async function memoryScenario(sandbox: Child, gateway: Child, url: string) {

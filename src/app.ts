@@ -13,7 +13,7 @@ import { createGateway, type Gateway } from './server/gateway.js';
 import { EventLoopLag } from './server/load-shedding.js';
 import { Metrics } from './server/metrics.js';
 import { withOriginFormOnly } from './server/plugins/canonical-path.js';
-import { useLiveness, useReadiness } from './server/plugins/health.js';
+import { useLiveness, useReadiness, withLiveness } from './server/plugins/health.js';
 import { useMetrics } from './server/plugins/metrics.js';
 import { useRequestScope, withRequestLog } from './server/plugins/request-log.js';
 import {
@@ -191,7 +191,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ],
   });
 
-  server.on('request', withRequestLog(withOriginFormOnly(gateway), { logger, metrics }));
+  server.on('request', withRequestLog(withLiveness(withOriginFormOnly(gateway)), { logger, metrics }));
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -102,17 +102,17 @@ export type ComparePricesQueryVariables = Exact<{
 
 export type ComparePricesQuery = { first:
     | { __typename: 'Agent' }
-    | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null }
+    | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null, alsoListedAs: Array<{ id: string, provider: Provider, totalPrice: number | null }> }
     | { __typename: 'Watch' }
     | { __typename: 'WatchEvent' }
    | null, second:
     | { __typename: 'Agent' }
-    | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null }
+    | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null, alsoListedAs: Array<{ id: string, provider: Provider, totalPrice: number | null }> }
     | { __typename: 'Watch' }
     | { __typename: 'WatchEvent' }
    | null };
 
-export type PriceComparisonFragment = { id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null };
+export type PriceComparisonFragment = { id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null, alsoListedAs: Array<{ id: string, provider: Provider, totalPrice: number | null }> };
 
 export type ListingWithAgentQueryVariables = Exact<{
   provider: Provider;
@@ -131,7 +131,7 @@ export type SearchListingsQueryVariables = Exact<{
 }>;
 
 
-export type SearchListingsQuery = { search: { totalCount: number | null, providers: Array<{ provider: Provider, state: ProviderSearchState, ignoredFilters: Array<string> }>, edges: Array<{ cursor: string, node: { id: string, provider: Provider, sourceId: string, cityId: string | null, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, layout: { text: string | null, bedrooms: number | null } | null, community: { name: string, district: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SearchListingsQuery = { search: { totalCount: number | null, providers: Array<{ provider: Provider, state: ProviderSearchState, ignoredFilters: Array<string>, postFiltered: Array<string> }>, edges: Array<{ cursor: string, node: { id: string, provider: Provider, sourceId: string, cityId: string | null, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, layout: { text: string | null, bedrooms: number | null } | null, community: { name: string, district: string | null } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -165,6 +165,11 @@ export const PriceComparisonFragmentDoc = new TypedDocumentString(`
     name
     averageUnitPrice
   }
+  alsoListedAs {
+    id
+    provider
+    totalPrice
+  }
 }
     `, {"fragmentName":"PriceComparison"}) as unknown as TypedDocumentString<PriceComparisonFragment, unknown>;
 export const ComparePricesDocument = new TypedDocumentString(`
@@ -190,6 +195,11 @@ export const ComparePricesDocument = new TypedDocumentString(`
   community {
     name
     averageUnitPrice
+  }
+  alsoListedAs {
+    id
+    provider
+    totalPrice
   }
 }`) as unknown as TypedDocumentString<ComparePricesQuery, ComparePricesQueryVariables>;
 export const ListingWithAgentDocument = new TypedDocumentString(`
@@ -224,6 +234,7 @@ export const SearchListingsDocument = new TypedDocumentString(`
       provider
       state
       ignoredFilters
+      postFiltered
     }
     edges {
       cursor

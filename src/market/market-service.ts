@@ -2,12 +2,14 @@ import type { Kysely } from 'kysely';
 import { keysIn } from '../store/history/keys.js';
 import { bareDistrict } from '../store/history/observation.js';
 import type { HistoryDatabase } from '../store/history/schema.js';
+import { type StoredFacts, sameHomeGroups } from './homes.js';
 import { type Distribution, distribution, median, round } from './statistics.js';
 
 /**
  * Market figures over the listings the gateway has observed, read from the history store alone:
- * asking prices, not transactions. Each provider listing counts once; the same home listed on both
- * providers still counts twice until cross-provider matching lands.
+ * asking prices, not transactions. Each home counts once: the same home listed on both providers
+ * (src/market/homes.ts) is one home in every figure but `byProvider`, where each provider's own
+ * listings count.
  */
 
 const DAY_MS = 86_400_000;
@@ -64,14 +66,7 @@ export interface MarketStats {
   weekly: WeeklyMedian[];
 }
 
-interface Row {
-  provider: string;
-  sourceId: string;
-  district: string | null;
-  bedrooms: number | null;
-  totalPrice: number | null;
-  unitPrice: number | null;
-  monthlyRent: number | null;
+interface Row extends StoredFacts {
   active: boolean;
   firstSeenAt: number;
   delistedAt: number | null;
@@ -81,9 +76,10 @@ interface Row {
 
 export async function marketStats(db: Kysely<HistoryDatabase>, query: MarketQuery): Promise<MarketStats> {
   const rows = await readRows(db, query);
-  const bucket = (keyOf: (r: Row) => string | null) => {
+  const homes = onePerHome(rows);
+  const bucket = (keyOf: (r: Row) => string | null, over: readonly Row[] = homes) => {
     const groups = new Map<string, Row[]>();
-    for (const row of rows) {
+    for (const row of over) {
       const key = keyOf(row);
       if (key === null) continue;
       const members = groups.get(key);
@@ -97,11 +93,11 @@ export async function marketStats(db: Kysely<HistoryDatabase>, query: MarketQuer
   return {
     asOf: query.asOf,
     since: query.since,
-    figures: figures(rows, query),
+    figures: figures(homes, query),
     byDistrict: bucket((r) => r.district),
     byBedrooms: bucket((r) => (r.bedrooms === null ? null : String(r.bedrooms))),
-    byProvider: bucket((r) => r.provider),
-    weekly: weekly(rows, query.asOf),
+    byProvider: bucket((r) => r.provider, rows),
+    weekly: weekly(homes, query.asOf),
   };
 }
 
@@ -148,8 +144,15 @@ async function readRows(db: Kysely<HistoryDatabase>, query: MarketQuery): Promis
     const row: Row = {
       provider: r.provider,
       sourceId: r.source_id,
+      cityId: r.city_id,
+      listingType: r.listing_type,
       district: r.district,
+      communityName: r.community_name,
+      area: r.area,
       bedrooms: r.bedrooms,
+      livingRooms: r.living_rooms,
+      floorLevel: r.floor_level,
+      floorTotal: r.floor_total,
       totalPrice: r.total_price,
       unitPrice: r.unit_price,
       monthlyRent: r.monthly_rent,
@@ -169,6 +172,35 @@ async function readRows(db: Kysely<HistoryDatabase>, query: MarketQuery): Promis
     });
   }
   return rows;
+}
+
+/**
+ * One row per home. A home's row is that of its listing on offer first seen (ties by key), with
+ * the home's own span: first seen when any of its listings was, delisted only when all are.
+ */
+function onePerHome(rows: readonly Row[]): Row[] {
+  const groups = sameHomeGroups(rows);
+  if (groups.length === 0) return [...rows];
+  const byKey = new Map(rows.map((r) => [`${r.provider}:${r.sourceId}`, r]));
+  const grouped = new Set(groups.flat());
+  const homes = rows.filter((r) => !grouped.has(`${r.provider}:${r.sourceId}`));
+  for (const keys of groups) {
+    const members = keys.flatMap((k) => byKey.get(k) ?? []);
+    const [chosen] = [...members].sort(
+      (a, b) =>
+        Number(b.delistedAt === null) - Number(a.delistedAt === null) || a.firstSeenAt - b.firstSeenAt,
+    );
+    if (!chosen) continue;
+    const delisted = members.every((m) => m.delistedAt !== null)
+      ? Math.max(...members.map((m) => m.delistedAt ?? 0))
+      : null;
+    homes.push({
+      ...chosen,
+      firstSeenAt: Math.min(...members.map((m) => m.firstSeenAt)),
+      delistedAt: delisted,
+    });
+  }
+  return homes;
 }
 
 function onOffer(row: Row, at: number): boolean {

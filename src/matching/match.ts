@@ -178,3 +178,8 @@ function compareFloors(a: Listing, b: Listing): FieldComparison {
   const level = compareFloorLevels(fa?.level ?? null, fb?.level ?? null);
   return { agreement: level, reason: level === 'CONFLICT' ? `${text}: levels differ` : text };
 }
+
+/** matchListings in one direction for every pair (by provider), so a pair is judged alike from either side. */
+export function matchPair(a: Listing, b: Listing): MatchResult {
+  return a.provider <= b.provider ? matchListings(a, b) : matchListings(b, a);
+}

@@ -67,3 +67,20 @@ export function decodeCursor(text: string, fingerprint: string): SearchCursor {
 export function fingerprintOf(search: object): string {
   return createHash('sha256').update(canonical(search)).digest('base64url').slice(0, 16);
 }
+
+/**
+ * The offsets a cursor text holds, without checking which search it belongs to: for the cost
+ * model, which prices a page before the search is planned. null when it is not a cursor.
+ */
+export function peekOffsets(text: string): Partial<Record<ProviderName, number>> | null {
+  try {
+    return decodeCursor(text, fingerprintFromText(text)).offsets;
+  } catch {
+    return null;
+  }
+}
+
+function fingerprintFromText(text: string): string {
+  const json = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as { f?: unknown };
+  return typeof json.f === 'string' ? json.f : '';
+}

@@ -54,17 +54,31 @@ export function compareKeys(a: Key, b: Key, sort: SearchSort): number {
 }
 
 /**
- * k-way merge of the providers' runs. Items are always taken from the head of a run, so each
- * provider's listings are visited exactly once and in its own order, even if a provider's order
- * disagrees with the keys; ties go to the provider listed first in `runs`.
+ * k-way merge of the providers' runs, as far as it can be told: items are always taken from the
+ * head of a run, so each provider's listings are visited exactly once and in its own order, even
+ * if a provider's order disagrees with the keys; ties go to the provider listed first in `runs`.
+ * It stops where a run that is not exhausted has no fetched item left, since that run's next item
+ * (not yet read) could come first.
  */
-export function mergeRuns(runs: readonly ProviderRun[], sort: SearchSort, first: number): MergeResult {
+export function mergeOrder(
+  runs: readonly ProviderRun[],
+  sort: SearchSort,
+  limit = Number.POSITIVE_INFINITY,
+  holdForUnread = true,
+): MergeResult {
   const heads = runs.map(() => 0);
   const offsets: Partial<Record<ProviderName, number>> = {};
   for (const run of runs) offsets[run.provider] = run.start;
   const items: MergedItem[] = [];
 
-  while (items.length < first) {
+  while (items.length < limit) {
+    // A run that gave nothing at all (an empty page that says more follows) does not hold the
+    // others up, as before there was dropping; one that gave all it had does.
+    if (
+      holdForUnread &&
+      runs.some((run, r) => (heads[r] ?? 0) > 0 && (heads[r] ?? 0) >= run.items.length && !run.exhausted)
+    )
+      break;
     let best = -1;
     let bestKey: Key = null;
     runs.forEach((run, r) => {
@@ -87,4 +101,9 @@ export function mergeRuns(runs: readonly ProviderRun[], sort: SearchSort, first:
 
   const hasNextPage = runs.some((run, r) => (heads[r] ?? 0) < run.items.length || !run.exhausted);
   return { items, hasNextPage };
+}
+
+/** The first `first` items of the merged order, the runs holding at least `first` items each or all they have. */
+export function mergeRuns(runs: readonly ProviderRun[], sort: SearchSort, first: number): MergeResult {
+  return mergeOrder(runs, sort, first, false);
 }

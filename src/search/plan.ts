@@ -16,6 +16,8 @@ export interface SearchPlan {
   providers: ProviderName[];
   /** Providers that were considered and left out, with the reason. */
   skipped: { provider: ProviderName; reason: string }[];
+  /** Whether cross-provider duplicates are left out (only when more than one provider is asked). */
+  collapse: boolean;
   fingerprint: string;
 }
 
@@ -59,6 +61,7 @@ export function planSearch(
   store: ListingStore,
   query: SearchQuery,
   requested: readonly ProviderName[] | null,
+  collapseDuplicates = false,
 ): SearchPlan {
   const candidates = requested ? [...new Set(requested)] : [...store.providers.keys()];
   const providers: ProviderName[] = [];
@@ -81,5 +84,24 @@ export function planSearch(
   if (providers.length === 0 && skipped.length === 0) {
     throw new SearchInputError('filter.providers', 'no configured provider can serve this search');
   }
-  return { query, providers, skipped, fingerprint: fingerprintOf({ query, providers }) };
+  // Never an empty page for a search nobody can run: say what to change, and why.
+  if (providers.length === 0) {
+    throw new SearchInputError(
+      argumentToChange(store, query, skipped),
+      `no provider can serve this search: ${skipped.map((s) => s.reason).join('; ')}`,
+    );
+  }
+  const collapse = collapseDuplicates && providers.length > 1;
+  // A collapsed paging and a full one are different orders: their cursors do not mix.
+  const fingerprint = fingerprintOf(collapse ? { query, providers, collapse } : { query, providers });
+  return { query, providers, skipped, collapse, fingerprint };
+}
+
+/**
+ * The one argument whose change lets some skipped provider serve: the sort when a provider lists
+ * this type here but cannot sort so, else the listing type (no provider lists it in this city).
+ */
+function argumentToChange(store: ListingStore, query: SearchQuery, skipped: SearchPlan['skipped']): string {
+  const sortOnly = skipped.some(({ provider }) => store.provider(provider)?.searchSupport(query).serves);
+  return sortOnly ? 'sort' : 'filter.listingType';
 }

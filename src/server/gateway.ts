@@ -188,7 +188,11 @@ function guards(security: SecuritySettings, { logger, lag, state }: GatewayOptio
       ? [
           useAdmission({
             endpoint: GRAPHQL_ENDPOINT,
-            admission: new Admission(security.maxInFlight, security.maxQueued),
+            admission: new Admission(
+              security.maxInFlight,
+              security.maxQueued,
+              lag && security.loadShedLagMs > 0 ? () => lag.lagMs > security.loadShedLagMs : undefined,
+            ),
             refusals,
           }),
         ]

@@ -15,7 +15,13 @@ import {
 import type { ProviderName } from '../domain/listing.js';
 import type { ListingProvider } from '../providers/provider.js';
 import { communityProvider, stubCarries } from '../providers/rules.js';
+import { peekOffsets } from '../search/cursor.js';
+import { fieldOf } from '../search/filters.js';
 import { DEFAULT_FIRST } from '../search/paging.js';
+import { type SearchRequest, searchQueryOf } from '../search/plan.js';
+import { postFiltersOf } from '../search/search-service.js';
+import { twinLookupCalls } from '../search/twins.js';
+import { gatewayReadBudget } from '../search/walk.js';
 
 /**
  * The cost of an operation in upstream calls: the most provider calls it can trigger, computed
@@ -26,11 +32,15 @@ import { DEFAULT_FIRST } from '../search/paging.js';
  * - `search(first: N)`: for each provider that may be asked, the search pages that can hold N
  *   listings; plus N detail calls when the selection under `edges.node` reaches a field that some
  *   asked provider's stubs do not carry (`stubCarries` over the providers' declared rules, as
- *   the schema's resolvers read them).
+ *   the schema's resolvers read them). The gateway's own work on top: its detail reads for
+ *   filters a provider cannot apply and for duplicate pairs the stubs cannot settle (at most
+ *   `gatewayReadBudget(N)` a page), and, when collapsing from a cursor, the search pages before
+ *   the cursor that it re-reads (from cache while they last).
+ * - `alsoListedAs`, wherever a listing is selected: `twinLookupCalls` per listing (a narrowed
+ *   search of each other provider and the details its pairs need), and the twins' own selection.
  * - `listing`: 1. `node`: 1. `nodes(ids)`: 1 per id.
  * - `communities(first: N)`: the community pages that can hold N.
  * - `cities`, `service`, `market`, introspection: 0 (and the history fields of a listing).
- * - `watches(first: N)`: 0, plus N × the events read when their listing needs its detail.
  * Aliases and repeated fields each count.
  */
 
@@ -49,9 +59,9 @@ const NOT_FROM_PROVIDER: ReadonlySet<string> = new Set([
   'delistedAt',
 ]);
 
-type RootRule = (field: FieldNode, args: Record<string, unknown>, walk: Walker) => number;
+type RootRule = (field: FieldNode, args: Record<string, unknown>, walk: Walk) => number;
 
-interface Walker {
+interface Walk {
   providers: CostProviders;
   /** Field nodes reached from a selection set by following a path of field names. */
   fieldsAt(set: SelectionSetNode | undefined, path: readonly string[]): FieldNode[];
@@ -60,9 +70,10 @@ interface Walker {
 /** One rule per root field; a test checks that every Query field has one. */
 export const ROOT_FIELD_COSTS: Readonly<Record<string, RootRule>> = {
   search: searchCost,
-  listing: () => 1,
-  node: () => 1,
-  nodes: (_field, args) => (Array.isArray(args.ids) ? args.ids.length : 1),
+  listing: (field, _args, walk) => 1 + listingExtras(field.selectionSet, walk),
+  node: (field, _args, walk) => 1 + listingExtras(field.selectionSet, walk),
+  nodes: (field, args, walk) =>
+    (Array.isArray(args.ids) ? args.ids.length : 1) * (1 + listingExtras(field.selectionSet, walk)),
   communities: communitiesCost,
   cities: () => 0,
   service: () => 0,
@@ -118,7 +129,7 @@ export function upstreamCost({ schema, document, operationName, variables, provi
     return fields;
   };
 
-  const walker: Walker = {
+  const walker: Walk = {
     providers,
     fieldsAt(set, path) {
       let current = fieldsOf(set);
@@ -157,10 +168,10 @@ function included(
   return include?.if !== false;
 }
 
-function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walk): number {
   const first = asCount(args.first);
   const resumed = args.after != null;
-  const filter = (args.filter ?? {}) as { providers?: ProviderName[] | null };
+  const filter = (args.filter ?? {}) as SearchRequest & { providers?: ProviderName[] | null };
   const asked = filter.providers
     ? [...new Set(filter.providers)].flatMap((name) => {
         const provider = walk.providers.get(name);
@@ -172,7 +183,71 @@ function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walke
   const needsDetail = nodeFields.some(
     (f) => !NOT_FROM_PROVIDER.has(f.name.value) && asked.some((p) => !stubCarries(p.rules, f.name.value)),
   );
-  return searches + (needsDetail ? first : 0);
+
+  const collapse = args.collapseDuplicates !== false && asked.length > 1;
+  let gateway = 0;
+  if (typeof filter.cityId === 'string') {
+    const query = searchQueryOf(filter, (args.sort as Parameters<typeof searchQueryOf>[1]) ?? null);
+    const filterReads = asked.some((p) =>
+      postFiltersOf(p, query).some((f) => !stubCarries(p.rules, fieldOf(f, query))),
+    );
+    if (collapse || filterReads) gateway += gatewayReadBudget(first);
+  }
+  if (collapse && typeof args.after === 'string') {
+    // Collapsing re-reads each provider's pages before the cursor.
+    const offsets = peekOffsets(args.after) ?? {};
+    for (const p of asked) gateway += Math.floor((offsets[p.name] ?? 0) / p.searchPageSize);
+  }
+  // Left-out listings shown with fields their stubs lack: their details, at most every one fetched.
+  const collapsedDetails = ['listing', 'sameAs'].filter((side) =>
+    walk
+      .fieldsAt(field.selectionSet, ['collapsed', side])
+      .some(
+        (f) => !NOT_FROM_PROVIDER.has(f.name.value) && asked.some((p) => !stubCarries(p.rules, f.name.value)),
+      ),
+  ).length;
+  const perListing = walk.fieldsAt(field.selectionSet, ['edges']).filter((f) => f.name.value === 'node');
+  const extras = perListing.reduce((n, f) => n + listingExtras(f.selectionSet, walk), 0);
+  return (
+    searches + (needsDetail ? first : 0) + gateway + collapsedDetails * first * asked.length + first * extras
+  );
+}
+
+/**
+ * What a listing's selection costs beyond the listing itself: each `alsoListedAs` looks its twins
+ * up, and each twin (at most one per other provider) costs what its own selection reads.
+ */
+function listingExtras(set: SelectionSetNode | undefined, walk: Walk, depth = 0): number {
+  if (depth > 8) return 0;
+  const others = Math.max(0, walk.providers.size - 1);
+  let cost = 0;
+  for (const twins of walk.fieldsAt(set, []).filter((f) => f.name.value === 'alsoListedAs')) {
+    const fields = walk.fieldsAt(twins.selectionSet, []);
+    const detail = fields.some(
+      (f) =>
+        !NOT_FROM_PROVIDER.has(f.name.value) &&
+        [...walk.providers.values()].some((p) => !stubCarries(p.rules, f.name.value)),
+    );
+    cost +=
+      twinLookupCalls(others) +
+      others * ((detail ? 1 : 0) + listingExtras(twins.selectionSet, walk, depth + 1));
+  }
+  return cost;
+}
+
+function communitiesCost(_field: FieldNode, args: Record<string, unknown>, walk: Walk): number {
+  const pageSize = communityProvider(walk.providers.values())?.rules.communities?.pageSize;
+  if (!pageSize) return 0;
+  return pagesFor(asCount(args.first), pageSize, args.after != null);
+}
+
+/**
+ * Pages of `size` that `first` consecutive items can span: from the start, ceil(first / size);
+ * from a cursor, which can point into the middle of a page, one more at worst.
+ */
+export function pagesFor(first: number, size: number, resumed: boolean): number {
+  if (first <= 0) return 0;
+  return resumed ? 1 + Math.ceil((first - 1) / size) : Math.ceil(first / size);
 }
 
 /**
@@ -180,7 +255,7 @@ function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walke
  * when the selection reaches a field the stubs do not carry. An events `first` given by a
  * variable counts as the largest page (100).
  */
-function watchesCost(field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
+function watchesCost(field: FieldNode, args: Record<string, unknown>, walk: Walk): number {
   const providers = [...walk.providers.values()];
   let perWatch = 0;
   for (const events of walk
@@ -196,21 +271,6 @@ function watchesCost(field: FieldNode, args: Record<string, unknown>, walk: Walk
     perWatch += first?.kind === Kind.INT ? Number(first.value) : first ? 100 : DEFAULT_FIRST;
   }
   return asCount(args.first) * perWatch;
-}
-
-function communitiesCost(_field: FieldNode, args: Record<string, unknown>, walk: Walker): number {
-  const pageSize = communityProvider(walk.providers.values())?.rules.communities?.pageSize;
-  if (!pageSize) return 0;
-  return pagesFor(asCount(args.first), pageSize, args.after != null);
-}
-
-/**
- * Pages of `size` that `first` consecutive items can span: from the start, ceil(first / size);
- * from a cursor, which can point into the middle of a page, one more at worst.
- */
-export function pagesFor(first: number, size: number, resumed: boolean): number {
-  if (first <= 0) return 0;
-  return resumed ? 1 + Math.ceil((first - 1) / size) : Math.ceil(first / size);
 }
 
 function asCount(value: unknown): number {

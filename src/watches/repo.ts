@@ -4,7 +4,7 @@ import type { DeliveryState, HistoryDatabase, WatchEventTable, WatchTable } from
 import type { SeenListing } from './detect.js';
 import type { Watch, WatchEvent, WatchSpec, WebhookDelivery } from './model.js';
 
-/** The watch tables (migration 0002), read and written here only. */
+/** The watch tables (migration 0003), read and written here only. */
 
 type Db = Kysely<HistoryDatabase> | Transaction<HistoryDatabase>;
 

@@ -23,8 +23,9 @@ beforeEach(() => {
 
 const calls = (filter: CallFilter = {}) => gw.app.sandbox!.calls.count(filter);
 
+// Collapsing off: these pin the pages themselves (the collapse's own reads are priced below).
 const stubSearch = (first: number, city = '110000') =>
-  `search(filter: {cityId: "${city}"}, first: ${first}) { edges { node { id provider title totalPrice area } } }`;
+  `search(filter: {cityId: "${city}"}, first: ${first}, collapseDuplicates: false) { edges { node { id provider title totalPrice area } } }`;
 const fangAgents = (first: number) =>
   `search(filter: {cityId: "110000", providers: [FANG]}, first: ${first}) { edges { node { title agent { name } } } }`;
 
@@ -45,6 +46,26 @@ describe('the cost of an operation in upstream calls', () => {
     expect(calls({ provider: 'beike', path: BEIKE_PATHS.search })).toBe(2);
     expect(calls({ provider: 'fang', path: GATEWAY_FANG_PATHS.search })).toBe(1);
     expect(calls()).toBe(3);
+  });
+
+  it('collapsing duplicates adds the detail reads a page may spend, and the pages before a cursor', async () => {
+    const collapsed = (first: number, after?: string) =>
+      `{ search(filter: {cityId: "110000"}, first: ${first}${after ? `, after: "${after}"` : ''}) { pageInfo { endCursor } edges { node { id } } } }`;
+    // 2 listings: a Beike page, a Fang page and at most 2 detail reads: 4, and never more calls.
+    const response = (await gw.raw({ query: collapsed(2) })) as {
+      errors?: unknown;
+      data?: { search: { pageInfo: { endCursor: string } } };
+    };
+    expect(response.errors).toBeUndefined();
+    expect(calls()).toBeLessThanOrEqual(4);
+    // 3 listings: 2 pages and 3 reads, 5.
+    gw.app.sandbox!.calls.reset();
+    expect((await gw.raw({ query: collapsed(3) })).errors).toBeUndefined();
+    // From a cursor 40 Beike listings in: its 2 earlier pages more (from the cache if it still has them).
+    const cursor = Buffer.from(JSON.stringify({ v: 1, f: 'x', o: { BEIKE: 40, FANG: 0 } })).toString(
+      'base64url',
+    );
+    await expectRefused(collapsed(2, cursor), 2 + 2 + 2 + 2);
   });
 
   it('aliases each count: three such searches cost 9', async () => {

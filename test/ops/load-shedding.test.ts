@@ -107,3 +107,21 @@ describe('admission: a bounded number of GraphQL requests run at once', () => {
     }
   });
 });
+
+describe('admission while the event loop lags', () => {
+  it('turns the waiting requests away when a slot frees, instead of starting them', async () => {
+    let lagging = false;
+    const admission = new Admission(1, 5, () => lagging);
+    expect(admission.enter()).toBe(true);
+    const waiting = [admission.enter(), admission.enter()];
+    lagging = true;
+    admission.leave();
+    expect(await Promise.all(waiting)).toEqual([false, false]);
+    expect(admission.inFlight).toBe(0);
+    lagging = false;
+    expect(admission.enter()).toBe(true);
+    const next = admission.enter();
+    admission.leave();
+    expect(await next).toBe(true);
+  });
+});

@@ -3,6 +3,8 @@ import { findCity } from '../../domain/cities.js';
 import type { Listing, ListingField } from '../../domain/listing.js';
 import { isUpstreamError } from '../../http/errors.js';
 import { PROVIDER_RULES, stubCarries } from '../../providers/rules.js';
+import { findTwins } from '../../search/twins.js';
+import { MAX_TWIN_CANDIDATES } from '../../search/walk.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { delistedListing } from '../delisted-listing.js';
@@ -167,6 +169,38 @@ export const ListingNode = builder.loadableNode('Listing', {
     }),
   }),
 });
+
+/** Defined beside the node: its type is the node's own. */
+builder.objectField(ListingNode, 'alsoListedAs', (t) =>
+  t.field({
+    type: [ListingNode],
+    description:
+      'The same home on the other providers, where the gateway has matched it (at most one per provider; ' +
+      'empty when none matched). Found by one search of each other provider narrowed to where a twin can ' +
+      "lie (same bedrooms, area and price within the matcher's tolerances), its results matched on city, " +
+      'district, community name, area, layout, floor and price (src/matching; precision first, see the ' +
+      `README). Cost: per other provider 1 search page and up to ${MAX_TWIN_CANDIDATES} details, plus this ` +
+      "listing's detail when the stubs cannot settle a pair; counted by the cost model, shared through the " +
+      'caches (a second ask costs nothing while they last). A provider that fails leaves its part out, ' +
+      'with an error.',
+    resolve: async (listing, _args, ctx, info) => {
+      const loader = ListingNode.getDataloader(ctx);
+      const readDetail = (l: Listing) =>
+        loader.load(listingLocalId(l)).then(
+          (detail) => detail ?? null,
+          () => null,
+        );
+      try {
+        const twins = await findTwins(ctx.store, listing, readDetail);
+        return twins.map((twin) => twin.listing);
+      } catch (error) {
+        if (!isUpstreamError(error)) throw error;
+        ctx.partialErrors.push(upstreamGraphQLError(error, responsePathAsArray(info.path)));
+        return [];
+      }
+    },
+  }),
+);
 
 async function loadDetail(localId: string, ctx: GraphQLContext): Promise<Listing | null | Error> {
   const key = parseListingLocalId(localId);

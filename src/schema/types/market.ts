@@ -58,7 +58,7 @@ const PriceCutType = builder.objectRef<MarketFigures['priceCut']>('PriceCutStats
 });
 
 const FiguresType = builder.objectRef<MarketFigures>('MarketFigures').implement({
-  description: `The figures of one set of observed listings. ${ASKING} Each provider listing counts once: the same home on both providers still counts twice until cross-provider matching lands.`,
+  description: `The figures of one set of observed listings. ${ASKING} Each home counts once: the same home listed on both providers, as cross-provider matching recognises it from what the history store kept (a listing whose floor was never read stays its own home: precision first), is one home; byProvider counts each provider's own listings.`,
   fields: (t) => ({
     activeListings: t.exposeInt('activeListings', {
       description: 'Listings on offer at asOf (the sample of the distributions).',

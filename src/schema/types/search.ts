@@ -4,10 +4,12 @@ import { findCity } from '../../domain/cities.js';
 import { PROVIDER_RULES } from '../../providers/rules.js';
 import { planSearch, searchQueryOf } from '../../search/plan.js';
 import { type ProviderSearchStatus, runSearch, type SearchResult } from '../../search/search-service.js';
+import { type CollapsedDuplicate, MAX_TWIN_CANDIDATES } from '../../search/walk.js';
 import { builder } from '../builder.js';
 import { connectionType, DEFAULT_FIRST, firstValidator, MAX_FIRST } from '../connection.js';
 import { afterCursor } from '../cursor-arg.js';
 import { fromSearchError, upstreamGraphQLError } from '../errors.js';
+import { listingLocalId } from '../ids.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, ProviderEnum, SearchSortEnum } from './enums.js';
 import { ListingNode } from './listing.js';
 
@@ -103,9 +105,20 @@ const ProviderSearchStatusType = builder.objectRef<ProviderSearchStatus>('Provid
   fields: (t) => ({
     provider: t.expose('provider', { type: ProviderEnum, description: 'The provider.' }),
     state: t.expose('state', { type: ProviderSearchStateEnum, description: 'Whether it answered.' }),
-    totalCount: t.exposeInt('totalCount', { nullable: true, description: 'Its count of matching listings.' }),
+    totalCount: t.exposeInt('totalCount', {
+      nullable: true,
+      description:
+        'Its count of matching listings; null when it did not say or the gateway filtered its listings.',
+    }),
     ignoredFilters: t.exposeStringList('ignoredFilters', {
-      description: 'SearchFilter fields it cannot honour; its listings are not filtered by them.',
+      description:
+        'SearchFilter fields it cannot apply upstream. The gateway applies those it can check itself (see `postFiltered`).',
+    }),
+    postFiltered: t.exposeStringList('postFiltered', {
+      description:
+        "SearchFilter fields the gateway applied to this provider's listings itself, because the provider cannot: " +
+        'read from the stub, or from the detail where the stub lacks the field (each such read is an upstream call, ' +
+        'counted by the cost model and shared through the caches). Its `totalCount` is then null.',
     }),
     reason: t.exposeString('reason', { nullable: true, description: 'Why it was skipped.' }),
     stale: t.exposeBoolean('stale', {
@@ -122,6 +135,22 @@ const ProviderSearchStatusType = builder.objectRef<ProviderSearchStatus>('Provid
   }),
 });
 
+const CollapsedDuplicateType = builder.objectRef<CollapsedDuplicate>('CollapsedDuplicate').implement({
+  description:
+    'A listing left out of a search as the same home as a listing of another provider that came before it, ' +
+    "with the matcher's reasons (for debugging the duplicate detection).",
+  fields: (t) => ({
+    listing: t.field({ type: ListingNode, description: 'The listing left out.', resolve: (d) => d.listing }),
+    sameAs: t.field({
+      type: ListingNode,
+      description: 'The listing of the same home that came first (on this page or an earlier one).',
+      resolve: (d) => d.sameAs,
+    }),
+    reasons: t.exposeStringList('reasons', { description: 'What was compared and how it agreed.' }),
+    score: t.exposeFloat('score', { description: 'How closely they agree, 0 to 1.' }),
+  }),
+});
+
 const SearchConnectionType = connectionType<SearchResult['edges'][number]['node'], SearchResult>(
   'SearchConnection',
   {
@@ -135,7 +164,9 @@ const SearchConnectionType = connectionType<SearchResult['edges'][number]['node'
     node: ListingNode,
     edges: 'The listings, in order.',
     totalCount:
-      "The providers' counts of matching listings added up; null when one did not say. Paging reaches " +
+      "The providers' counts of matching listings added up; null when that sum would not be exact: a provider " +
+      'did not say, the gateway applied a filter itself (`providers.postFiltered`), or duplicates across ' +
+      'providers are collapsed (`collapseDuplicates`, the default, with more than one provider answering). Paging reaches ' +
       'only about the first 2,000 results of one search on Beike (the provider stops there): past that, ' +
       '`hasNextPage` turns false even if this count is larger, and `extensions.warnings` says so ' +
       '(RESULTS_BEYOND_REACH). Narrow the filter (price or area bands) to reach the rest.',
@@ -144,6 +175,12 @@ const SearchConnectionType = connectionType<SearchResult['edges'][number]['node'
         type: [ProviderSearchStatusType],
         description: 'How each provider took part: answered, failed or skipped, and the filters it ignored.',
         resolve: (c) => c.providers,
+      }),
+      collapsed: t.field({
+        type: [CollapsedDuplicateType],
+        description:
+          'Listings this page stepped over as duplicates of a listing shown before them (with `collapseDuplicates`).',
+        resolve: (c) => c.collapsed,
       }),
     }),
   },
@@ -154,7 +191,11 @@ builder.queryField('search', (t) =>
     type: SearchConnectionType,
     description:
       'Search every selected provider at once and merge the results into one ordered connection. ' +
-      "Results are stubs; fields they lack are read from each listing's detail, once, as selected.",
+      "Results are stubs; fields they lack are read from each listing's detail, once, as selected. " +
+      'Every listing satisfies every filter given: a filter a provider cannot apply upstream is applied by the ' +
+      'gateway (`providers.postFiltered`). A page can hold fewer than `first` listings when the gateway ' +
+      'filtered or collapsed some, or spent its detail reads for this page; follow `pageInfo.endCursor` while ' +
+      '`hasNextPage`. A search that no provider can serve is BAD_USER_INPUT naming the argument to change.',
     args: {
       filter: t.arg({ type: SearchFilterInput, required: true, description: 'What to look for.' }),
       first: t.arg.int({
@@ -164,12 +205,40 @@ builder.queryField('search', (t) =>
       }),
       after: t.arg.string({ description: 'A cursor from a previous page of the same search.' }),
       sort: t.arg({ type: SearchSortEnum, defaultValue: 'RELEVANCE', description: 'Order.' }),
+      collapseDuplicates: t.arg.boolean({
+        defaultValue: true,
+        description:
+          'Show a home listed on several providers once across the whole paging: the first in sort order, ' +
+          'never on two pages. A listing is left out when the same home (src/matching: city, district, ' +
+          'community name, area, layout, floor, price band) of another provider came before it in this ' +
+          "search's order, on this page or an earlier one; `collapsed` lists those left out. Costs: pages after " +
+          "the first re-read the providers' earlier search pages (from cache while they last) to know what came " +
+          `before, and a pair the stubs cannot settle reads both details (up to ${MAX_TWIN_CANDIDATES} candidates ` +
+          'a listing, at most `first` detail reads a page); the cost model counts both. false: every listing of ' +
+          'every provider, duplicates included.',
+      }),
     },
     resolve: async (_root, args, ctx, info) => {
       const query = searchQueryOf(args.filter, args.sort);
-      const plan = fromSearchError(() => planSearch(ctx.store, query, args.filter.providers ?? null));
+      const plan = fromSearchError(() =>
+        planSearch(ctx.store, query, args.filter.providers ?? null, args.collapseDuplicates ?? true),
+      );
       const after = afterCursor(args.after, plan.fingerprint);
-      const result = await runSearch(ctx.store, plan, args.first ?? DEFAULT_FIRST, after);
+      const loader = ListingNode.getDataloader(ctx);
+      const result = await runSearch(ctx.store, plan, args.first ?? DEFAULT_FIRST, after, {
+        // The same DataLoader the listing fields read through: a detail read to filter or match is read once.
+        readDetail: (listing) =>
+          loader.load(listingLocalId(listing)).then(
+            (detail) => detail ?? null,
+            () => null,
+          ),
+      });
+      const { unread } = result;
+      if (unread > 0)
+        ctx.notices.push({
+          code: 'FILTER_UNCHECKED',
+          message: `${unread} listing(s) left out: a detail needed to apply a filter could not be read`,
+        });
       const failures = result.providers.flatMap((s) => (s.error ? [s.error] : []));
       if (failures.length > 0 && result.providers.every((s) => s.state === 'FAILED')) {
         // Nothing to show: the first failure is the answer.

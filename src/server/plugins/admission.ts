@@ -13,11 +13,17 @@ import type { RefusalLog } from '../refusal-log.js';
  */
 export class Admission {
   #inFlight = 0;
-  readonly #queue: (() => void)[] = [];
+  readonly #queue: ((admitted: boolean) => void)[] = [];
 
+  /**
+   * `overloaded`: asked when a slot frees; while it says true, the waiting requests are turned
+   * away (503) instead of started, so a backlog taken in before the loop fell behind does not
+   * keep it behind for as long as the backlog lasts.
+   */
   constructor(
     readonly maxInFlight: number,
     readonly maxQueued: number,
+    private readonly overloaded: () => boolean = () => false,
   ) {}
 
   get inFlight(): number {
@@ -28,20 +34,24 @@ export class Admission {
     return this.#queue.length;
   }
 
-  /** Resolves true once admitted; false at once when the queue is full. */
+  /** Resolves true once admitted; false at once when the queue is full, or later when shed. */
   enter(): Promise<boolean> | boolean {
     if (this.#inFlight < this.maxInFlight) {
       this.#inFlight++;
       return true;
     }
     if (this.#queue.length >= this.maxQueued) return false;
-    return new Promise((resolve) => this.#queue.push(() => resolve(true)));
+    return new Promise((resolve) => this.#queue.push(resolve));
   }
 
-  /** The slot passes straight to the first one waiting. */
+  /** The slot passes straight to the first one waiting, unless the server is overloaded. */
   leave(): void {
+    if (this.#queue.length > 0 && this.overloaded()) {
+      // Cheap refusals now, before their bodies are read, rather than seconds of work later.
+      for (const waiting of this.#queue.splice(0)) waiting(false);
+    }
     const next = this.#queue.shift();
-    if (next) next();
+    if (next) next(true);
     else this.#inFlight--;
   }
 }

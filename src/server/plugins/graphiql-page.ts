@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin } from 'graphql-yoga';
-import { compressLarge, type Encoding, negotiate } from '../compression.js';
+import { compress, type Encoding, negotiate } from '../compression.js';
 
 export interface GraphiQLPageOptions {
   endpoint: string;
@@ -72,7 +72,7 @@ function pageFor(options: GraphiQLPageOptions): Page {
 function encodedPage(page: Page, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> {
   let encoded = page.encoded.get(encoding);
   if (!encoded) {
-    encoded = compressLarge(page.html, encoding);
+    encoded = compress(page.html, encoding, 'high');
     page.encoded.set(encoding, encoded);
   }
   return encoded;

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import { type Plugin, useReadinessCheck } from 'graphql-yoga';
 import type { ProviderName } from '../../domain/listing.js';
 import type { DriftCount } from '../../providers/decode.js';
@@ -70,10 +71,37 @@ export function readiness(sources: ReadinessSources): Readiness {
 /** What `/health` says: the process answers. Readiness, which depends on more, is `/ready`. */
 export const LIVENESS_BODY = JSON.stringify({ status: 'ok' });
 
+const LIVENESS_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-length': String(Buffer.byteLength(LIVENESS_BODY)),
+};
+
 /**
- * `GET /health`, the liveness probe: 200 with a small JSON body whenever the process answers.
- * Yoga's own health check answers it with an empty body; this gives the answer a body a person or
- * a probe can read, and keeps it out of caches.
+ * `GET /health` answered in the node:http listener, ahead of Yoga and every plugin: no fetch
+ * Request, no plugin chain, no body read. Under a burst the event loop is shared with a thousand
+ * GraphQL requests; the probe must cost the least a turn of the loop can cost, or an orchestrator
+ * restarts a busy but healthy instance. Anything else goes on to `listener`.
+ */
+export function withLiveness(listener: RequestListener): RequestListener {
+  return (req, res) => {
+    const url = req.url ?? '';
+    if (
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      (url === '/health' || url.startsWith('/health?'))
+    ) {
+      res.writeHead(200, LIVENESS_HEADERS);
+      res.end(req.method === 'HEAD' ? undefined : LIVENESS_BODY);
+      return;
+    }
+    listener(req, res);
+  };
+}
+
+/**
+ * `GET /health` for the gateway used in process (`gateway.fetch`), where no node:http listener
+ * runs: 200 with a small JSON body. Yoga's own health check answers it with an empty body; this
+ * gives the answer a body a person or a probe can read, and keeps it out of caches.
  */
 export function useLiveness(): Plugin {
   return {

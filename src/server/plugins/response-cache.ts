@@ -7,7 +7,7 @@ import type { Cached, ListingStore } from '../../store/listing-store.js';
 import {
   COMPRESS_MIN_BYTES,
   type CompressionObserver,
-  compressSync,
+  compress,
   type Encoding,
   negotiate,
   varyOnEncoding,
@@ -128,12 +128,12 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
       }
       const key = `${options.mode}\n${request.headers.get('accept') ?? ''}\n${text}`;
       const hit = await fresh(key);
-      if (hit) return endResponse(answer(fetchAPI, hit, request, options.onCompressed));
+      if (hit) return endResponse(await answer(fetchAPI, hit, request, options.onCompressed));
 
       const leader = running.get(key);
       if (leader) {
         const shared = await within(leader, FOLLOW_TIMEOUT_MS);
-        if (shared) return endResponse(answer(fetchAPI, shared, request, options.onCompressed));
+        if (shared) return endResponse(await answer(fetchAPI, shared, request, options.onCompressed));
       }
       const state: Pending = { key, freshUntil: now() + options.ttlMs, cacheable: true, ready: false };
       if (!leader) {
@@ -194,7 +194,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
         decoded.set(stored, entry);
         await entries.set(state.key, stored, state.freshUntil - options.ttlMs);
         // The client gets the kept bytes, compressed the way later hits will reuse.
-        setResponse(answer(fetchAPI, entry, request, options.onCompressed, response.headers));
+        setResponse(await answer(fetchAPI, entry, request, options.onCompressed, response.headers));
       }
       state.settle?.(entry);
     },
@@ -204,13 +204,13 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
 type FetchAPI = Parameters<NonNullable<Plugin['onRequest']>>[0]['fetchAPI'];
 
 /** The kept answer, compressed as the request accepts (once per entry and encoding). */
-function answer(
+async function answer(
   fetchAPI: FetchAPI,
   entry: Entry,
   request: Request,
   onCompressed?: CompressionObserver,
   base?: Headers,
-): Response {
+): Promise<Response> {
   const headers = new fetchAPI.Headers(base);
   headers.set('content-type', entry.contentType);
   headers.set('vary', varyOnEncoding(headers.get('vary')));
@@ -220,7 +220,7 @@ function answer(
   if (encoding) {
     let encoded = entry.encoded[encoding];
     if (!encoded) {
-      encoded = compressSync(body, encoding, 'kept');
+      encoded = await compress(body, encoding, 'kept');
       entry.encoded[encoding] = encoded;
       onCompressed?.(encoding);
     }

@@ -25,7 +25,7 @@ export interface Database {
 /**
  * Opens the engine and brings its schema up to date. Kysely's migrator takes a PostgreSQL advisory
  * lock around the run, so replicas starting together migrate once; PGlite has one connection,
- * which Kysely's dialect serialises.
+ * which Kysely's dialect and PGlite's own lock (on its thread) serialise.
  */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const { engine, db } = options.url ? await openPostgres(options) : await openPglite(options.dataDir);
@@ -54,11 +54,11 @@ export async function migrate(db: Kysely<HistoryDatabase>): Promise<void> {
   }
 }
 
-// Each driver is loaded only when chosen: PGlite is a whole PostgreSQL in WebAssembly.
+// PGlite runs on a thread of its own (pglite-thread.ts): its statements never block the event loop.
 async function openPglite(dataDir: string): Promise<{ engine: Engine; db: Kysely<HistoryDatabase> }> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PgliteThread } = await import('./pglite-thread.js');
   if (dataDir !== 'memory') mkdirSync(dataDir, { recursive: true });
-  const pglite = () => (dataDir === 'memory' ? new PGlite() : new PGlite(dataDir));
+  const pglite = () => new PgliteThread(dataDir);
   return { engine: 'pglite', db: new Kysely<HistoryDatabase>({ dialect: new PGliteDialect({ pglite }) }) };
 }
 

@@ -17,6 +17,10 @@ export interface ListingFacts {
   monthlyRent: number | null;
   area: number | null;
   bedrooms: number | null;
+  /** Halls and floor: what tells two flats of one building apart when matching across providers. */
+  livingRooms: number | null;
+  floorLevel: string | null;
+  floorTotal: number | null;
 }
 
 export interface Observation {
@@ -56,6 +60,9 @@ export function observe(
       monthlyRent: pick('monthlyRent', listing.monthlyRent),
       area: pick('area', listing.area),
       bedrooms: pick('layout', listing.layout?.bedrooms),
+      livingRooms: pick('layout', listing.layout?.livingRooms),
+      floorLevel: pick('floor', listing.floor?.level),
+      floorTotal: pick('floor', listing.floor?.total),
       // A search result is on offer unless it says otherwise.
       active: listing.isActive ?? true,
     },

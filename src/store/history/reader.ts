@@ -126,6 +126,9 @@ export async function readRecorded(
         monthlyRent: row.monthly_rent,
         area: row.area,
         bedrooms: row.bedrooms,
+        livingRooms: row.living_rooms,
+        floorLevel: row.floor_level,
+        floorTotal: row.floor_total,
         lastSeenAt: row.last_seen_at,
       }
     : null;

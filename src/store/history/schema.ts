@@ -17,6 +17,9 @@ export interface ListingCurrentTable {
   monthly_rent: number | null;
   area: number | null;
   bedrooms: number | null;
+  living_rooms: number | null;
+  floor_level: string | null;
+  floor_total: number | null;
   active: boolean;
   first_seen_at: Timestamp;
   last_seen_at: Timestamp;

@@ -1,0 +1,100 @@
+import type { FloorLevel, Listing, ListingType, ProviderName } from '../domain/listing.js';
+import { bestPairs, candidatePairs, groupMatches, listingKey, matchPair } from '../matching/index.js';
+
+/**
+ * Homes, not listings: the same home listed on several providers counts once in market figures.
+ * The matcher (src/matching) judges the history store's rows as it judges listings; only SAME
+ * pairs join (a row that lacks a deciding fact, such as a floor never read from a detail, stays
+ * its own home: precision first), and a listing joins at most one listing of each other provider.
+ */
+
+/** What the store keeps of a listing that matching reads. */
+export interface StoredFacts {
+  provider: string;
+  sourceId: string;
+  cityId: string | null;
+  listingType: string;
+  district: string | null;
+  communityName: string | null;
+  totalPrice: number | null;
+  unitPrice: number | null;
+  monthlyRent: number | null;
+  area: number | null;
+  bedrooms: number | null;
+  livingRooms: number | null;
+  floorLevel: string | null;
+  floorTotal: number | null;
+}
+
+/** A stored row in the matcher's terms. */
+export function asListing(row: StoredFacts): Listing {
+  return {
+    provider: row.provider as ProviderName,
+    sourceId: row.sourceId,
+    isDetail: true,
+    fetchedAt: '',
+    cityId: row.cityId,
+    listingType: row.listingType as ListingType,
+    title: '',
+    url: null,
+    totalPrice: row.totalPrice,
+    unitPrice: row.unitPrice,
+    monthlyRent: row.monthlyRent,
+    area: row.area,
+    layout:
+      row.bedrooms === null
+        ? null
+        : { bedrooms: row.bedrooms, livingRooms: row.livingRooms, bathrooms: null, text: null },
+    floor:
+      row.floorLevel === null && row.floorTotal === null
+        ? null
+        : { text: null, level: row.floorLevel as FloorLevel | null, total: row.floorTotal },
+    orientations: [],
+    decoration: null,
+    hasElevator: null,
+    builtYear: null,
+    listedAt: null,
+    tags: [],
+    amenities: [],
+    photos: [],
+    community: row.communityName
+      ? {
+          sourceId: null,
+          name: row.communityName,
+          district: row.district,
+          subdistrict: null,
+          averageUnitPrice: null,
+        }
+      : null,
+    agent: null,
+    downPayment: null,
+    monthlyPayment: null,
+    address: null,
+    location: null,
+    description: null,
+    isActive: null,
+  };
+}
+
+/** Groups of listing keys ("PROVIDER:sourceId") that are one home; listings alone are not listed. */
+export function sameHomeGroups(rows: readonly StoredFacts[]): string[][] {
+  const byProvider = new Map<string, Listing[]>();
+  for (const row of rows) {
+    const listings = byProvider.get(row.provider) ?? [];
+    listings.push(asListing(row));
+    byProvider.set(row.provider, listings);
+  }
+  const providers = [...byProvider.keys()].sort();
+  const pairs = [];
+  for (let i = 0; i < providers.length; i++) {
+    for (let j = i + 1; j < providers.length; j++) {
+      const left = byProvider.get(providers[i] as string) ?? [];
+      const right = byProvider.get(providers[j] as string) ?? [];
+      for (const [a, b] of candidatePairs(left, right)) {
+        const result = matchPair(a, b);
+        if (result.same) pairs.push({ a: listingKey(a), b: listingKey(b), score: result.score });
+      }
+    }
+  }
+  return groupMatches(bestPairs(pairs));
+}
