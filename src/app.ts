@@ -26,6 +26,10 @@ import { Drainer } from './server/shutdown.js';
 import { RedisConnection, type SharedState, sharedState } from './state/index.js';
 import { HistoryStore } from './store/history/index.js';
 import { ListingStore } from './store/listing-store.js';
+import { currentRunAllowance, type WatchShare } from './watches/allowance.js';
+import { createWatchEventBus } from './watches/bus.js';
+import { BullScheduler, TimerScheduler } from './watches/scheduler.js';
+import { WatchService } from './watches/service.js';
 
 export interface App {
   /** e.g. http://127.0.0.1:4000/graphql */
@@ -44,6 +48,8 @@ export interface App {
   state: SharedState;
   /** The shared-state connection; null without REDIS_URL. */
   redis: RedisConnection | null;
+  /** Watches and alerts; null when the history store is off (they live in its database). */
+  watches: WatchService | null;
   /** True from the start of close(): `/ready` answers 503. */
   readonly draining: boolean;
   /**
@@ -128,8 +134,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       metrics?.recordUpstreamEvent(event);
       options.onUpstreamEvent?.(event);
     },
-    { fraction: config.security.clientDailyShare, payer: currentPayer },
+    // A watch run pays from the watch runs' share (its allowance), not from the share of the client
+    // whose request started it (runWatch) or scheduled it.
+    {
+      fraction: config.security.clientDailyShare,
+      payer: () => (currentRunAllowance() ? null : currentPayer()),
+    },
     state,
+    currentRunAllowance,
   );
   const providers: ReadonlyMap<ProviderName, ListingProvider> = history
     ? new Map([...upstream].map(([name, provider]) => [name, history.observe(provider)]))
@@ -143,6 +155,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     { state, fetchWaitMs: config.redis?.fetchWaitMs ?? 10_000, pollMs: 25 },
   );
+  const watches = history ? createWatches(config, history, providers, state, logger) : null;
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
   const server = createServer();
   const drainer = new Drainer(server);
@@ -150,6 +163,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const gateway = createGateway({
     store,
     history,
+    watches,
     mode,
     logger,
     state,
@@ -191,6 +205,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         )
       : null;
 
+  await watches?.start();
+
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host}:${port}/graphql`,
@@ -203,11 +219,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     metrics,
     state,
     redis,
+    watches,
     get draining() {
       return drainer.draining;
     },
     close: ({ delayMs = 0, deadlineMs = config.shutdown.timeoutMs } = {}) => {
       closing ??= (async () => {
+        // Open subscriptions end cleanly now (clients reconnect elsewhere): they would hold the drain.
+        watches?.endSubscriptions();
         const { abandoned } = await drainer.drain({ delayMs, deadlineMs });
         if (abandoned > 0) {
           logger.warn(
@@ -223,6 +242,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         // A pool closes once its calls end; calls of cut requests may run to their own timeouts.
         if (abandoned === 0) await pools;
         await collecting;
+        // Runs under way finish (their events are stored) before the database closes.
+        await watches
+          ?.close()
+          .catch((error: unknown) => logger.warn({ err: error }, 'closing the watches failed'));
         // After the pools: the observations of the last calls are written, then PGlite closes cleanly.
         await history
           ?.close()
@@ -234,6 +257,46 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       return closing;
     },
   };
+}
+
+/**
+ * Watches: the service, its scheduler and its event bus; on Redis when REDIS_URL is set (BullMQ job
+ * schedulers, pub/sub, the watch runs' share counted across replicas), in this process otherwise.
+ */
+function createWatches(
+  config: Config,
+  history: HistoryStore,
+  providers: ReadonlyMap<ProviderName, ListingProvider>,
+  state: SharedState,
+  logger: Logger,
+): WatchService {
+  const limits = new Map<ProviderName, number>();
+  for (const [name, settings] of [
+    ['BEIKE', config.beike],
+    ['FANG', config.fang],
+  ] as const) {
+    if (settings && providers.has(name)) {
+      limits.set(name, Math.floor(settings.dailyBudget * config.watches.budgetShare));
+    }
+  }
+  const budgets = new Map(
+    [...limits].map(([name, limit]) => [name, state.dailyBudget({ name: `watch-share:${name}`, limit })]),
+  );
+  const share: WatchShare = {
+    limits,
+    fraction: config.watches.budgetShare,
+    budget: (provider) => budgets.get(provider),
+  };
+  return new WatchService({
+    db: history.db,
+    providers,
+    cache: config.cache,
+    settings: config.watches,
+    share,
+    bus: createWatchEventBus(config.redis),
+    scheduler: config.redis ? new BullScheduler(config.redis, logger) : new TimerScheduler(),
+    logger,
+  });
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -11,6 +11,7 @@ import { type ApiClient, parseApiKeys } from './server/clients.js';
 import { parsePersistedOperations } from './server/persisted-operations.js';
 import type { SecuritySettings } from './server/security.js';
 import type { RedisSettings } from './state/redis-connection.js';
+import type { WatchSettings } from './watches/service.js';
 
 /**
  * Configuration comes from the environment, parsed once at start-up. The variable names are a
@@ -182,6 +183,28 @@ const envSchema = z.object({
   HISTORY_QUEUE_CAPACITY: int(1, 10_000_000).default(20_000),
   /** Sandbox mode: upstream calls of the sweep at start-up (0: none), so `market` has data at once. */
   SANDBOX_COLLECT_CALLS: int(0, 10_000).default(20),
+
+  // Watches and alerts (README, Watches).
+  WATCHES_PER_CLIENT: int(1, 100_000).default(50),
+  WATCH_MAX_CALLS_PER_RUN: int(1, 10_000).default(20),
+  WATCH_BUDGET_SHARE: share.default(0.5),
+  /** Default 15; 1 in sandbox mode. */
+  WATCH_MIN_INTERVAL_MINUTES: int(1, 10_080).optional(),
+  /** The length of one interval minute: tests compress it. */
+  WATCH_MINUTE_MS: int(10, 3_600_000).default(60_000),
+  /** Default: on in sandbox mode, off otherwise. */
+  WEBHOOK_ALLOW_PRIVATE: flag.optional(),
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  WEBHOOK_RETRY_DELAYS_MS: z
+    .string()
+    .trim()
+    .regex(
+      /^\d{1,9}(\s*,\s*\d{1,9}){0,19}$/,
+      'must be up to 20 comma-separated delays in ms, such as 10000,60000',
+    )
+    .transform((v) => v.split(',').map((d) => Number(d.trim())))
+    .default([10_000, 60_000, 300_000, 1_800_000, 7_200_000]),
+  WEBHOOK_SWEEP_MS: int(10, 3_600_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -224,6 +247,8 @@ export interface Config {
   shutdown: { delayMs: number; timeoutMs: number };
   /** Shared state on Redis; null keeps every counter, lock and cache in this process. */
   redis: (RedisSettings & { fetchWaitMs: number }) | null;
+  /** Watches and alerts; `budgetShare` of each provider's daily budget is theirs at most. */
+  watches: WatchSettings & { budgetShare: number };
   /**
    * The listing history. `dataDir` is PGlite's directory ('memory': nothing on disk); sandbox
    * mode keeps its simulated history in memory, or under DATA_DIR/sandbox when DATA_DIR is set.
@@ -336,6 +361,19 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
           fetchWaitMs: env.REDIS_FETCH_WAIT_MS,
         }
       : null,
+    watches: {
+      perClient: env.WATCHES_PER_CLIENT,
+      maxCallsPerRun: env.WATCH_MAX_CALLS_PER_RUN,
+      budgetShare: env.WATCH_BUDGET_SHARE,
+      minIntervalMinutes: env.WATCH_MIN_INTERVAL_MINUTES ?? (sandbox ? 1 : 15),
+      minuteMs: env.WATCH_MINUTE_MS,
+      webhook: {
+        allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? sandbox,
+        timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+        retryDelaysMs: env.WEBHOOK_RETRY_DELAYS_MS,
+        sweepMs: env.WEBHOOK_SWEEP_MS,
+      },
+    },
     history: {
       enabled: env.HISTORY_ENABLED,
       databaseUrl: env.DATABASE_URL,

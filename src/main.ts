@@ -17,8 +17,10 @@ const app = await startApp(config);
 const publicUrl = app.url.replace('127.0.0.1', 'localhost');
 if (app.sandbox) {
   app.logger.warn(
+    { sandboxControls: `${app.sandbox.beikeUrl}/__sandbox/time` },
     `SANDBOX MODE: simulated Beike and Fang providers with generated data (nothing here is a real listing). ` +
-      `Set BEIKE_TOKEN and/or FANG_KEY + FANG_SECRET for live mode.`,
+      `Set BEIKE_TOKEN and/or FANG_KEY + FANG_SECRET for live mode. ` +
+      `Move the simulated world: curl -X POST ${app.sandbox.beikeUrl}/__sandbox/time -d '{"days":7}'`,
   );
 }
 app.logger.info(

@@ -106,10 +106,14 @@ export type ComparePricesQuery = { first:
     | { __typename: 'Agent' }
     | { __typename: 'Community' }
     | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null, alsoListedAs: Array<{ id: string, provider: Provider, totalPrice: number | null }> }
+    | { __typename: 'Watch' }
+    | { __typename: 'WatchEvent' }
    | null, second:
     | { __typename: 'Agent' }
     | { __typename: 'Community' }
     | { __typename: 'Listing', id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null, alsoListedAs: Array<{ id: string, provider: Provider, totalPrice: number | null }> }
+    | { __typename: 'Watch' }
+    | { __typename: 'WatchEvent' }
    | null };
 
 export type PriceComparisonFragment = { id: string, provider: Provider, title: string, totalPrice: number | null, unitPrice: number | null, area: number | null, downPayment: number | null, monthlyPayment: number | null, community: { name: string, averageUnitPrice: number | null } | null, alsoListedAs: Array<{ id: string, provider: Provider, totalPrice: number | null }> };

@@ -13,7 +13,7 @@ import {
 import type { UpstreamError } from './errors.js';
 import type { TransportFailures } from './failures.js';
 import { sleep } from './sleep.js';
-import type { TransportOptions } from './types.js';
+import type { AttemptAllowance, TransportOptions } from './types.js';
 
 /** What an admitted attempt holds: its circuit permit, and what it took of the budgets. */
 export interface Pass {
@@ -74,6 +74,7 @@ export class Admission {
     signal: AbortSignal | undefined,
     payer: string | null,
     closed: () => boolean,
+    allowance: AttemptAllowance | null = null,
   ): Promise<Admitted> {
     const { failures } = this;
     if (closed()) return { ok: false, error: failures.closed(endpoint) };
@@ -84,7 +85,9 @@ export class Admission {
     if (!circuit.permit) return { ok: false, error: failures.circuitOpen(endpoint, circuit.retryAfterMs) };
     let share: ShareTicket | null = null;
     let budget: BudgetTicket | null = null;
+    let allowed = false;
     const undo = async (error: UpstreamError): Promise<Admitted> => {
+      if (allowed) allowance?.giveBack(failures.provider);
       await Promise.all([
         this.#circuit.release(circuit),
         share && this.#shares?.giveBack(share),
@@ -96,6 +99,11 @@ export class Admission {
     if (payer !== null && this.#shares) {
       share = await this.#shares.tryTake(payer);
       if (!share) return undo(failures.shareSpent(this.#shares.perClient, this.#shares.fraction));
+    }
+    // The work under way (a watch run) may have its own bound: its cap, the watch runs' share.
+    if (allowance) {
+      if (!(await allowance.take(failures.provider))) return undo(failures.allowanceSpent(allowance.refusal));
+      allowed = true;
     }
     if (this.#budget) {
       budget = await this.#budget.tryConsume();

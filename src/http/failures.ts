@@ -86,6 +86,10 @@ export class TransportFailures {
     );
   }
 
+  allowanceSpent(reason: string): UpstreamError {
+    return this.of('UPSTREAM_QUOTA_EXHAUSTED', `${this.label}: ${reason}`, { retryable: false });
+  }
+
   timedOut(endpoint: string, timeoutMs: number): UpstreamError {
     return this.of(
       'UPSTREAM_UNAVAILABLE',

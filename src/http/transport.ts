@@ -13,10 +13,18 @@ import { TransportFailures } from './failures.js';
 import { BodyTooLargeError, readBodyLimited } from './read-body.js';
 import { redact } from './redact.js';
 import { sleep } from './sleep.js';
-import type { Judge, TransportOptions, UpstreamRequest, UpstreamResponse, Verdict } from './types.js';
+import type {
+  AttemptAllowance,
+  Judge,
+  TransportOptions,
+  UpstreamRequest,
+  UpstreamResponse,
+  Verdict,
+} from './types.js';
 
 export type { CircuitStatus } from '../state/index.js';
 export type {
+  AttemptAllowance,
   Judge,
   TransportOptions,
   UpstreamEvent,
@@ -88,10 +96,11 @@ export class UpstreamTransport {
     const deadlineAt = performance.now() + this.#options.deadlineMs;
     const path = this.#build(req);
     const payer = this.#options.dailyShare?.payer() ?? null;
+    const allowance = this.#options.allowance?.() ?? null;
     let sentCount = 0;
     for (let attempt = 1; ; attempt++) {
       const startedAt = performance.now();
-      const result = await this.#attempt({ ...req, path }, judge, deadlineAt, signal, payer);
+      const result = await this.#attempt({ ...req, path }, judge, deadlineAt, signal, payer, allowance);
       const durationMs = Math.round(performance.now() - startedAt);
       if (result.sent) sentCount++;
 
@@ -139,8 +148,16 @@ export class UpstreamTransport {
     deadlineAt: number,
     signal: AbortSignal | undefined,
     payer: string | null,
+    allowance: AttemptAllowance | null,
   ): Promise<AttemptResult<T>> {
-    const admitted = await this.#admission.admit(req.endpoint, deadlineAt, signal, payer, () => this.#closed);
+    const admitted = await this.#admission.admit(
+      req.endpoint,
+      deadlineAt,
+      signal,
+      payer,
+      () => this.#closed,
+      allowance,
+    );
     if (!admitted.ok) return { ok: false, error: admitted.error, sent: false };
     return this.#send(req, judge, admitted.pass, admitted.timeoutMs, signal);
   }

@@ -48,6 +48,11 @@ export interface TransportOptions {
    * nobody's, e.g. a warm-up), `fraction` is how much of the budget one client may spend.
    */
   dailyShare?: { fraction: number; payer: () => string | null };
+  /**
+   * An extra allowance for the work under way (a watch run: its own cap and the watch runs' share
+   * of the budget), read once per request; each attempt must take one unit of it first.
+   */
+  allowance?: () => AttemptAllowance | null;
   circuit: { failureThreshold: number; openMs: number };
   /**
    * Where pacing, the budgets and the circuit are kept: this process (default, one of each per
@@ -63,6 +68,14 @@ export interface TransportOptions {
   random?: () => number;
   /** Wall clock for the daily budget and the circuit breaker (pacing and deadlines use a monotonic clock). */
   now?: () => number;
+}
+
+/** Units of an allowance are taken per attempt and given back when the attempt is not sent. */
+export interface AttemptAllowance {
+  take(provider: ProviderName): Promise<boolean>;
+  giveBack(provider: ProviderName): void;
+  /** Why `take` refused, for the error: e.g. "the watch runs' share of the daily budget is spent". */
+  readonly refusal: string;
 }
 
 export interface UpstreamEvent {

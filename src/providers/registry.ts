@@ -43,6 +43,8 @@ export function createProviders(
   dailyShare?: TransportOptions['dailyShare'],
   /** Where pacing, budgets and circuits are kept (this process, or Redis for several replicas). */
   state?: TransportOptions['state'],
+  /** The allowance of the work under way (a watch run), asked before each attempt. */
+  allowance?: TransportOptions['allowance'],
 ): Map<ProviderName, ListingProvider> {
   const providers = new Map<ProviderName, ListingProvider>();
   const common = (provider: ProviderName, settings: ProviderSettings) =>
@@ -58,6 +60,7 @@ export function createProviders(
       dailyBudget: settings.dailyBudget,
       ...(dailyShare ? { dailyShare } : {}),
       ...(state ? { state } : {}),
+      ...(allowance ? { allowance } : {}),
       circuit: config.circuit,
       connections: config.connections,
       // The transport names the provider on each line itself; the adapters bind their own child.

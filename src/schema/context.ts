@@ -2,6 +2,7 @@ import type { GraphQLError } from 'graphql';
 import type { ProviderName } from '../domain/listing.js';
 import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
+import type { WatchService } from '../watches/service.js';
 
 export type Mode = 'SANDBOX' | 'LIVE';
 
@@ -28,4 +29,10 @@ export interface GraphQLContext {
   /** Errors that accompany data (one provider failed, a detail could not be read). */
   partialErrors: GraphQLError[];
   notices: Notice[];
+  /** Watches (saved searches that alert); null when the store is off. */
+  watches: WatchService | null;
+  /** Who owns what this request reads and changes: the API key's client, or the one anonymous owner. */
+  owner: string;
+  /** Set when the answer holds the owner's own data (watches): it must never be shared (response cache). */
+  ownerScoped: boolean;
 }

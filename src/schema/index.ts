@@ -11,6 +11,7 @@ import './types/listing.js';
 import './types/market.js';
 import './types/search.js';
 import './types/service.js';
+import './types/watch.js';
 
 export const schema = builder.toSchema();
 

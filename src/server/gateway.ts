@@ -1,4 +1,5 @@
 import { useGraphQlJit } from '@envelop/graphql-jit';
+import { type DocumentNode, getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
 import type { GraphQLContext, Mode } from '../schema/context.js';
@@ -6,9 +7,11 @@ import { schema } from '../schema/index.js';
 import type { SharedState } from '../state/index.js';
 import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
-import { ClientRegistry } from './clients.js';
+import type { WatchService } from '../watches/service.js';
+import { type Caller, ClientRegistry } from './clients.js';
 import type { CompressionObserver } from './compression.js';
 import { EXAMPLE_QUERY } from './example-query.js';
+import { callerOf } from './exchange.js';
 import type { EventLoopLag } from './load-shedding.js';
 import { Admission, useAdmission } from './plugins/admission.js';
 import { useCanonicalPath } from './plugins/canonical-path.js';
@@ -36,6 +39,8 @@ export interface GatewayOptions {
   store: ListingStore;
   /** The listing history; absent or null: history fields are empty and `market` is unavailable. */
   history?: HistoryStore | null;
+  /** Watches; absent or null: the watch fields answer WATCHES_UNAVAILABLE. */
+  watches?: WatchService | null;
   mode: Mode;
   logger: Logger;
   graphiql: boolean;
@@ -69,12 +74,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
     // Served by useGraphiQLPage, built once; Yoga's own would render 9 MB on every request.
     graphiql: false,
-    context: (): GraphQLContext => ({
+    context: (initial): GraphQLContext => ({
       store,
       history: options.history ?? null,
       mode,
       partialErrors: [],
       notices: [],
+      watches: options.watches ?? null,
+      owner: ownerOf(callerOf(initial as { req?: unknown; request?: Request })),
+      ownerScoped: false,
     }),
     ...(security ? yogaLimits(security) : {}),
     // Yoga's own form and multipart parsers stay off: only JSON bodies execute (json-only.ts).
@@ -83,7 +91,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Executes each validated document through code compiled for it (graphql-jit) instead of
       // graphql-js's interpreter: the execution path of every uncached answer, about a quarter less
       // CPU per 20-listing search (README, Performance). Compiled queries are kept per document.
-      useGraphQlJit(),
+      // Subscriptions run on graphql-js: graphql-jit's subscribe hands `subscribe` resolvers their
+      // arguments uncoerced from the variables (watchEvents saw no id).
+      useGraphQlJit({}, { enableIf: (args) => !isSubscription(args.document, args.operationName) }),
       useCanonicalPath(GRAPHQL_ENDPOINT, OTHER_ROUTES),
       // Before the guards, as Yoga's own GraphiQL was: the page is public, the API behind it is not.
       ...(options.graphiql
@@ -117,6 +127,18 @@ export function createGateway(options: GatewayOptions): Gateway {
       useCompression(options.onCompressed),
     ],
   });
+}
+
+function isSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
+  return getOperationAST(document, operationName)?.operation === 'subscription';
+}
+
+/**
+ * Who owns watches: a partner by its API key's name; without keys configured every caller is the
+ * one anonymous owner (peer addresses change and are shared behind proxies: no owner to rely on).
+ */
+function ownerOf(caller: Caller | null): string {
+  return caller?.keyed ? `key:${caller.id}` : 'anonymous';
 }
 
 /** What Yoga itself enforces: body size, batching, the persisted-document parameter. CORS is ours. */

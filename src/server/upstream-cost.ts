@@ -79,6 +79,7 @@ export const ROOT_FIELD_COSTS: Readonly<Record<string, RootRule>> = {
   service: () => 0,
   // Read from the history store only.
   market: () => 0,
+  watches: watchesCost,
 };
 
 export interface CostInput {
@@ -291,6 +292,29 @@ function outOfRange(value: unknown): boolean {
 export function pagesFor(first: number, size: number, resumed: boolean): number {
   if (first <= 0) return 0;
   return resumed ? 1 + Math.ceil((first - 1) / size) : Math.ceil(first / size);
+}
+
+/**
+ * Watches are read from the store; only a listing of their events can cost: a detail per event
+ * when the selection reaches a field the stubs do not carry. An events `first` given by a
+ * variable counts as the largest page (100).
+ */
+function watchesCost(field: FieldNode, args: Record<string, unknown>, walk: Walk): number {
+  const providers = [...walk.providers.values()];
+  let perWatch = 0;
+  for (const events of walk
+    .fieldsAt(field.selectionSet, ['edges', 'node'])
+    .filter((f) => f.name.value === 'events')) {
+    const listing = walk.fieldsAt(events.selectionSet, ['edges', 'node', 'listing']);
+    const needsDetail = listing.some(
+      (f) =>
+        !NOT_FROM_PROVIDER.has(f.name.value) && providers.some((p) => !stubCarries(p.rules, f.name.value)),
+    );
+    if (!needsDetail) continue;
+    const first = events.arguments?.find((a) => a.name.value === 'first')?.value;
+    perWatch += first?.kind === Kind.INT ? Number(first.value) : first ? 100 : DEFAULT_FIRST;
+  }
+  return asCount(args.first) * perWatch;
 }
 
 function asCount(value: unknown): number {

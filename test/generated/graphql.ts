@@ -149,6 +149,8 @@ export type NodeByIdQuery = { node:
     | { __typename: 'Agent', name: string, id: string }
     | { __typename: 'Community', id: string }
     | { __typename: 'Listing', provider: Provider, sourceId: string, title: string, totalPrice: number | null, id: string }
+    | { __typename: 'Watch', id: string }
+    | { __typename: 'WatchEvent', id: string }
    | null };
 
 export type NodesByIdsQueryVariables = Exact<{
@@ -160,6 +162,8 @@ export type NodesByIdsQuery = { nodes: Array<
     | { __typename: 'Agent', id: string }
     | { __typename: 'Community', id: string }
     | { __typename: 'Listing', sourceId: string, id: string }
+    | { __typename: 'Watch', id: string }
+    | { __typename: 'WatchEvent', id: string }
    | null> };
 
 export type ListingTwinsQueryVariables = Exact<{

@@ -14,7 +14,7 @@ export const LAYERS = [
   { name: 'composition', owns: ['app.ts', 'config.ts'] },
   { name: 'server', owns: ['server/'] },
   { name: 'schema', owns: ['schema/'] },
-  { name: 'services', owns: ['search/', 'market/', 'collect/'] },
+  { name: 'services', owns: ['search/', 'market/', 'collect/', 'watches/'] },
   { name: 'matching', owns: ['matching/'] },
   { name: 'store', owns: ['store/'] },
   { name: 'providers', owns: ['providers/'] },

@@ -171,6 +171,8 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
           state.ready =
             state.cacheable &&
             operation?.operation === 'query' &&
+            // The caller's own data (watches) is never served to anyone else.
+            !ctx.ownerScoped &&
             !(result.errors?.length || ctx.partialErrors.length) &&
             ctx.notices.every((notice) => NOTICES_OF_THE_DATA.has(notice.code)) &&
             !isIntrospective(args.document, introspective) &&

@@ -41,7 +41,66 @@ export interface ListingChangeTable {
   active: boolean;
 }
 
+/** A watch: its settings as given (JSON), its webhook secret (never shown again) and its schedule. */
+export interface WatchTable {
+  id: string;
+  seq: Generated<string>;
+  owner: string;
+  settings: ColumnType<unknown, string, string>;
+  webhook_secret: string | null;
+  webhook_enabled: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: Timestamp;
+  /** Set by the first run, which records what matches without alerting on each as new. */
+  baseline_at: Timestamp | null;
+  last_run_at: Timestamp | null;
+  next_run_at: Timestamp;
+  last_error: string | null;
+  run_count: ColumnType<number, number | undefined, number>;
+}
+
+/** What a watch last saw of one match: the price it compares the next run with. */
+export interface WatchSeenTable {
+  watch_id: string;
+  provider: string;
+  source_id: string;
+  price: number | null;
+  listing: ColumnType<unknown, string, string>;
+}
+
+export type WatchEventKind = 'NEW_LISTING' | 'PRICE_DROP' | 'PRICE_BELOW' | 'DELISTED';
+/** NONE: no webhook; PENDING: to be sent (again); DELIVERED; FAILED: given up (or the webhook is gone). */
+export type DeliveryState = 'NONE' | 'PENDING' | 'DELIVERED' | 'FAILED';
+
+export interface WatchEventTable {
+  seq: Generated<string>;
+  id: string;
+  watch_id: string;
+  kind: WatchEventKind;
+  at: Timestamp;
+  listing: ColumnType<unknown, string, string>;
+  previous_price: number | null;
+  price: number | null;
+  delivery: DeliveryState;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp | null;
+}
+
+export interface WatchDeliveryTable {
+  seq: Generated<string>;
+  watch_id: string;
+  event_id: string;
+  attempt: number;
+  at: Timestamp;
+  status: number | null;
+  duration_ms: number;
+  error: string | null;
+}
+
 export interface HistoryDatabase {
   listing_current: ListingCurrentTable;
   listing_change: ListingChangeTable;
+  watch: WatchTable;
+  watch_seen: WatchSeenTable;
+  watch_event: WatchEventTable;
+  watch_delivery: WatchDeliveryTable;
 }

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
+import { type RunningServer, spawnServer } from '../support/process.js';
+import { deleteKeys, redisUp, SHARED_REDIS_URL, testPrefix } from '../support/redis.js';
+import { dataOf, gql, subscribe, until } from './support.js';
+
+/**
+ * Two gateway processes on one Redis and one PostgreSQL, both talking to one simulated provider
+ * world: watches run once per interval between them (BullMQ job schedulers), and a subscriber on
+ * one replica hears the events of a run made on the other (Redis pub/sub).
+ */
+
+const MINUTE_MS = 3_000;
+const FILTER = { cityId: '110000', bedrooms: [3] };
+
+const suite = redisUp && POSTGRES_AVAILABLE ? describe : describe.skip;
+
+let sandbox: Sandbox;
+let database: TestDatabase;
+const prefix = testPrefix();
+const replicas: { server: RunningServer; url: string }[] = [];
+
+async function startReplica(): Promise<{ server: RunningServer; url: string }> {
+  const { credentials } = sandbox;
+  const server = spawnServer({
+    SANDBOX: '0',
+    LOG_LEVEL: 'info',
+    BEIKE_TOKEN: credentials.beikeToken,
+    BEIKE_BASE_URL: sandbox.beikeUrl,
+    FANG_KEY: credentials.fangKey,
+    FANG_SECRET: credentials.fangSecret,
+    FANG_BASE_URL: sandbox.fangUrl,
+    HISTORY_ENABLED: '1',
+    DATABASE_URL: database.url,
+    REDIS_URL: SHARED_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    CACHE_LIST_TTL_SECONDS: '0',
+    CACHE_DETAIL_TTL_SECONDS: '0',
+    RESPONSE_CACHE_TTL_SECONDS: '0',
+    WATCH_MIN_INTERVAL_MINUTES: '1',
+    WATCH_MINUTE_MS: String(MINUTE_MS),
+    WEBHOOK_ALLOW_PRIVATE: '1',
+  });
+  const line = await until(() => server.lines.find((l) => typeof l.url === 'string'), 90_000);
+  return { server, url: `${String(line.url).replace('localhost', '127.0.0.1')}` };
+}
+
+beforeAll(async () => {
+  if (!(redisUp && POSTGRES_AVAILABLE)) return;
+  sandbox = await startSandbox();
+  database = await createDatabase();
+  // One after the other: the first migrates, the second finds the schema (an advisory lock guards it anyway).
+  replicas.push(await startReplica());
+  replicas.push(await startReplica());
+}, 180_000);
+
+afterAll(async () => {
+  for (const { server } of replicas) {
+    server.child.kill('SIGTERM');
+    await Promise.race([server.exit, new Promise((r) => setTimeout(r, 10_000))]);
+    server.child.kill('SIGKILL');
+  }
+  await database?.drop();
+  await sandbox?.close();
+  if (redisUp) await deleteKeys(prefix);
+}, 60_000);
+
+suite('watches on two replicas', () => {
+  it('run once per interval between them, and a subscriber on one hears a run made on the other', async () => {
+    const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const reply = await gql(
+        a.url,
+        null,
+        'mutation($i: WatchInput!) { createWatch(input: $i) { watch { id } } }',
+        {
+          i: { filter: FILTER, intervalMinutes: 1, delistings: true },
+        },
+      );
+      ids.push(dataOf(reply).createWatch.watch.id);
+    }
+    const started = Date.now();
+    const runs = async (url: string) =>
+      Promise.all(
+        ids.map(
+          async (id) =>
+            dataOf(
+              await gql(url, null, 'query($id: ID!) { node(id: $id) { ... on Watch { runCount } } }', { id }),
+            ).node.runCount as number,
+        ),
+      );
+    // Several intervals go by while the world moves.
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, MINUTE_MS));
+      sandbox.world.advance(1);
+    }
+    const counts = await runs(b.url);
+    const intervals = (Date.now() - started) / MINUTE_MS;
+    for (const count of counts) {
+      // One run at creation and one per interval since; both replicas taking each would double it.
+      expect(count).toBeGreaterThanOrEqual(Math.floor(intervals) - 1);
+      expect(count).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
+    }
+
+    // Now only runs made on demand on replica B: a long interval keeps the scheduler out of it.
+    const [id] = ids as [string];
+    dataOf(
+      await gql(
+        a.url,
+        null,
+        'mutation($id: ID!, $i: WatchInput!) { updateWatch(id: $id, input: $i) { id } }',
+        {
+          id,
+          i: { filter: FILTER, intervalMinutes: 600, delistings: true },
+        },
+      ),
+    );
+    const stream = subscribe(
+      a.url,
+      null,
+      'subscription($id: ID!) { watchEvents(watchId: $id) { id kind } }',
+      { id },
+    );
+    await stream.ready;
+    expect(stream.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const eventsOf = async () =>
+      dataOf(
+        await gql(
+          a.url,
+          null,
+          'query($id: ID!) { node(id: $id) { ... on Watch { events(first: 100) { edges { node { id } } } } } }',
+          {
+            id,
+          },
+        ),
+      ).node.events.edges.map((e: { node: { id: string } }) => e.node.id) as string[];
+    const before = new Set(await eventsOf());
+    let produced: string[] = [];
+    for (let day = 0; day < 20 && produced.length === 0; day++) {
+      sandbox.world.advance(1);
+      dataOf(await gql(b.url, null, 'mutation($id: ID!) { runWatch(id: $id) { id } }', { id }));
+      produced = (await eventsOf()).filter((e) => !before.has(e));
+    }
+    expect(produced.length).toBeGreaterThan(0);
+    await until(() => stream.events.length >= produced.length, 10_000);
+    await stream.close();
+    expect(stream.events.map((e) => e.data?.watchEvents?.id).sort()).toEqual([...produced].sort());
+  }, 120_000);
+});
