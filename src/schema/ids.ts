@@ -10,7 +10,13 @@ import { badUserInput } from './errors.js';
 const SOURCE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The types `node(id:)` can read; an id of any other type is the client's error, not a crash. */
-export const NODE_TYPES: ReadonlySet<string> = new Set(['Listing', 'Agent', 'Community']);
+export const NODE_TYPES: ReadonlySet<string> = new Set([
+  'Listing',
+  'Agent',
+  'Community',
+  'Watch',
+  'WatchEvent',
+]);
 
 export function encodeGlobalId(typename: string, localId: string | number | bigint): string {
   return Buffer.from(`${typename}:${localId}`).toString('base64url');

@@ -42,7 +42,7 @@ describe('production settings (NODE_ENV=production)', () => {
     const field = await gw.raw({ query: TYPO_FIELD });
     expect(field.errors?.[0]?.message).toBe('Cannot query field "listin" on type "Query".');
     const value = await gw.raw(TYPO_ENUM);
-    expect(value.errors?.[0]?.message).toContain('does not exist in "Provider" enum');
+    expect(value.errors?.[0]?.message).toContain('Variable "$p" got invalid value "BEIK"');
     expect(value.errors?.[0]?.message).not.toMatch(/Did you mean|BEIKE/);
   });
 
@@ -96,7 +96,11 @@ describe('development defaults', () => {
     try {
       expect((await gw.raw({ query: '{ __schema { queryType { name } } }' })).errors).toBeUndefined();
       expect((await gw.raw({ query: TYPO_FIELD })).errors?.[0]?.message).toMatch(/Did you mean "listing"/);
-      expect((await gw.raw(TYPO_ENUM)).errors?.[0]?.message).toMatch(/Did you mean the enum value "BEIKE"/);
+      // Variables are coerced by graphql-jit's compiled code, whose message names the variable and
+      // its type but suggests no value; suggestions for typos in the document itself remain.
+      expect((await gw.raw(TYPO_ENUM)).errors?.[0]?.message).toMatch(
+        /Variable "\$p" got invalid value "BEIK"; Expected type Provider/,
+      );
       const batch = await gw.raw([{ query: '{ __typename }' }]);
       expect(batch.status).toBe(400);
     } finally {

@@ -41,7 +41,7 @@ async function matches(filter: object): Promise<Map<string, number>> {
     const data = dataOf(
       await ask(
         ALICE_KEY,
-        `query($f: SearchFilter!, $after: String) { search(filter: $f, first: 50, after: $after) {
+        `query($f: SearchFilter!, $after: String) { search(filter: $f, first: 50, after: $after, collapseDuplicates: false) {
           edges { node { provider sourceId totalPrice } } pageInfo { hasNextPage endCursor } } }`,
         { f: filter, after },
       ),
@@ -192,9 +192,9 @@ describe('watches on the sandbox', () => {
     ]);
   }, 120_000);
 
-  // Skipped at 07:56 after merging main (issues 11/18): a new Fang match seen by `search` got no NEW_LISTING
-  // (expected [BEIKE|101102895028, FANG|esf_3_28712288], got the Beike one). Not yet investigated: see the note.
-  it.skip('gets NEW_LISTING for new matches and DELISTED for withdrawn ones', async () => {
+  // Compared with the uncollapsed search, as the run reads today: in a collapsed one a Fang twin
+  // surfaces as "new" when its Beike twin is withdrawn, though the watch saw it all along.
+  it('gets NEW_LISTING for new matches and DELISTED for withdrawn ones', async () => {
     const id = dataOf(await createWatch({ filter: WIDER, delistings: true })).createWatch.watch.id;
     await waitForFirstRun(id);
     const seen = await matches(WIDER);
