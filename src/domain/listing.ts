@@ -156,6 +156,74 @@ export interface Listing extends ListingData {
   fetchedAt: string;
 }
 
+/** The few facts a stored sighting keeps, as a listing: what it does not say is null or empty. */
+export interface RecordedFacts {
+  provider: ProviderName;
+  sourceId: string;
+  cityId: string | null;
+  listingType: ListingType;
+  communityId: string | null;
+  communityName: string | null;
+  district: string | null;
+  totalPrice: number | null;
+  unitPrice: number | null;
+  monthlyRent: number | null;
+  area: number | null;
+  bedrooms: number | null;
+  livingRooms: number | null;
+  floor: Floor | null;
+}
+
+export function listingFromFacts(
+  facts: RecordedFacts,
+  over: Partial<Pick<Listing, 'title' | 'fetchedAt' | 'isActive'>> = {},
+): Listing {
+  return {
+    provider: facts.provider,
+    sourceId: facts.sourceId,
+    isDetail: true,
+    fetchedAt: '',
+    cityId: facts.cityId,
+    listingType: facts.listingType,
+    title: '',
+    url: null,
+    totalPrice: facts.totalPrice,
+    unitPrice: facts.unitPrice,
+    monthlyRent: facts.monthlyRent,
+    area: facts.area,
+    layout:
+      facts.bedrooms === null
+        ? null
+        : { bedrooms: facts.bedrooms, livingRooms: facts.livingRooms, bathrooms: null, text: null },
+    floor: facts.floor,
+    orientations: [],
+    decoration: null,
+    hasElevator: null,
+    builtYear: null,
+    listedAt: null,
+    tags: [],
+    amenities: [],
+    photos: [],
+    community: facts.communityName
+      ? {
+          sourceId: facts.communityId,
+          name: facts.communityName,
+          district: facts.district,
+          subdistrict: null,
+          averageUnitPrice: null,
+        }
+      : null,
+    agent: null,
+    downPayment: null,
+    monthlyPayment: null,
+    address: null,
+    location: null,
+    description: null,
+    isActive: null,
+    ...over,
+  };
+}
+
 /** A community from a community list endpoint. */
 export interface Community {
   provider: ProviderName;

@@ -1,4 +1,10 @@
-import type { FloorLevel, Listing, ListingType, ProviderName } from '../domain/listing.js';
+import {
+  type FloorLevel,
+  type Listing,
+  type ListingType,
+  listingFromFacts,
+  type ProviderName,
+} from '../domain/listing.js';
 import { bestPairs, candidatePairs, groupMatches, listingKey, matchPair } from '../matching/index.js';
 
 /**
@@ -28,52 +34,16 @@ export interface StoredFacts {
 
 /** A stored row in the matcher's terms. */
 export function asListing(row: StoredFacts): Listing {
-  return {
+  return listingFromFacts({
+    ...row,
     provider: row.provider as ProviderName,
-    sourceId: row.sourceId,
-    isDetail: true,
-    fetchedAt: '',
-    cityId: row.cityId,
     listingType: row.listingType as ListingType,
-    title: '',
-    url: null,
-    totalPrice: row.totalPrice,
-    unitPrice: row.unitPrice,
-    monthlyRent: row.monthlyRent,
-    area: row.area,
-    layout:
-      row.bedrooms === null
-        ? null
-        : { bedrooms: row.bedrooms, livingRooms: row.livingRooms, bathrooms: null, text: null },
+    communityId: null,
     floor:
       row.floorLevel === null && row.floorTotal === null
         ? null
         : { text: null, level: row.floorLevel as FloorLevel | null, total: row.floorTotal },
-    orientations: [],
-    decoration: null,
-    hasElevator: null,
-    builtYear: null,
-    listedAt: null,
-    tags: [],
-    amenities: [],
-    photos: [],
-    community: row.communityName
-      ? {
-          sourceId: null,
-          name: row.communityName,
-          district: row.district,
-          subdistrict: null,
-          averageUnitPrice: null,
-        }
-      : null,
-    agent: null,
-    downPayment: null,
-    monthlyPayment: null,
-    address: null,
-    location: null,
-    description: null,
-    isActive: null,
-  };
+  });
 }
 
 /** Groups of listing keys ("PROVIDER:sourceId") that are one home; listings alone are not listed. */

@@ -1,4 +1,10 @@
-import { LISTING_TYPES, type Listing, type ListingType, type ProviderName } from '../domain/listing.js';
+import {
+  LISTING_TYPES,
+  type Listing,
+  type ListingType,
+  listingFromFacts,
+  type ProviderName,
+} from '../domain/listing.js';
 import type { GraphQLContext } from './context.js';
 
 /**
@@ -14,47 +20,26 @@ export async function delistedListing(
   const listingType = (LISTING_TYPES as readonly string[]).includes(row.listingType)
     ? (row.listingType as ListingType)
     : 'RESALE';
-  return {
-    provider: key.provider,
-    sourceId: key.sourceId,
-    isDetail: true,
-    fetchedAt: row.lastSeenAt.toISOString(),
-    cityId: row.cityId ?? key.cityId,
-    listingType,
-    title: row.communityName ?? `${key.provider} ${key.sourceId}`,
-    url: null,
-    totalPrice: row.totalPrice,
-    unitPrice: row.unitPrice,
-    monthlyRent: row.monthlyRent,
-    area: row.area,
-    layout:
-      row.bedrooms === null
-        ? null
-        : { bedrooms: row.bedrooms, livingRooms: null, bathrooms: null, text: null },
-    floor: null,
-    orientations: [],
-    decoration: null,
-    hasElevator: null,
-    builtYear: null,
-    listedAt: null,
-    tags: [],
-    amenities: [],
-    photos: [],
-    community: row.communityName
-      ? {
-          sourceId: row.communityId,
-          name: row.communityName,
-          district: row.district,
-          subdistrict: null,
-          averageUnitPrice: null,
-        }
-      : null,
-    agent: null,
-    downPayment: null,
-    monthlyPayment: null,
-    address: null,
-    location: null,
-    description: null,
-    isActive: false,
-  };
+  return listingFromFacts(
+    {
+      ...key,
+      cityId: row.cityId ?? key.cityId,
+      listingType,
+      communityId: row.communityId,
+      communityName: row.communityName,
+      district: row.district,
+      totalPrice: row.totalPrice,
+      unitPrice: row.unitPrice,
+      monthlyRent: row.monthlyRent,
+      area: row.area,
+      bedrooms: row.bedrooms,
+      livingRooms: null,
+      floor: null,
+    },
+    {
+      fetchedAt: row.lastSeenAt.toISOString(),
+      title: row.communityName ?? `${key.provider} ${key.sourceId}`,
+      isActive: false,
+    },
+  );
 }

@@ -64,6 +64,34 @@ function afterSeq(prefix: string, after: string | null | undefined): string | nu
   return seq;
 }
 
+/** `first` on every list of a watch's: the same range and message for each. */
+const PAGE_SIZE_ARG = {
+  defaultValue: 20,
+  description: `How many, 1 to ${MAX_WATCH_PAGE}.`,
+  validate: z
+    .number()
+    .int()
+    .min(1, `must be 1 to ${MAX_WATCH_PAGE}`)
+    .max(MAX_WATCH_PAGE, `must be 1 to ${MAX_WATCH_PAGE}`),
+};
+
+/** A page of rows ordered by their sequence number, as a connection whose cursors carry it. */
+function seqConnection<T extends { seq: string }>(
+  prefix: string,
+  page: { items: T[]; hasNextPage: boolean },
+  after: string | null | undefined,
+) {
+  const edges = page.items.map((node) => ({ cursor: seqCursor(prefix, node.seq), node }));
+  return {
+    edges,
+    hasNextPage: page.hasNextPage,
+    hasPreviousPage: after != null,
+    startCursor: edges[0]?.cursor ?? null,
+    endCursor: edges[edges.length - 1]?.cursor ?? after ?? null,
+    totalCount: null,
+  };
+}
+
 const WatchEventKindEnum = builder.enumType('WatchEventKind', {
   description: 'What a watch noticed.',
   values: {
@@ -268,43 +296,19 @@ export const WatchNode = builder.node(builder.objectRef<Watch>('Watch'), {
       type: WatchEventConnection,
       description: 'Its events, oldest first.',
       args: {
-        first: t.arg.int({
-          defaultValue: 20,
-          description: `How many, 1 to ${MAX_WATCH_PAGE}.`,
-          validate: z
-            .number()
-            .int()
-            .min(1, `must be 1 to ${MAX_WATCH_PAGE}`)
-            .max(MAX_WATCH_PAGE, `must be 1 to ${MAX_WATCH_PAGE}`),
-        }),
+        first: t.arg.int(PAGE_SIZE_ARG),
         after: t.arg.string({ description: 'A cursor from this list.' }),
       },
       resolve: async (w, args, ctx) => {
         const page = await service(ctx).events(w.id, args.first ?? 20, afterSeq('e', args.after));
-        const edges = page.items.map((e) => ({ cursor: seqCursor('e', e.seq), node: e }));
-        return {
-          edges,
-          hasNextPage: page.hasNextPage,
-          hasPreviousPage: args.after != null,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges[edges.length - 1]?.cursor ?? args.after ?? null,
-          totalCount: null,
-        };
+        return seqConnection('e', page, args.after);
       },
     }),
     deliveries: t.field({
       type: [WebhookDeliveryType],
       description: 'Its latest webhook attempts, newest first: status, duration, error.',
       args: {
-        first: t.arg.int({
-          defaultValue: 20,
-          description: `How many, 1 to ${MAX_WATCH_PAGE}.`,
-          validate: z
-            .number()
-            .int()
-            .min(1, `must be 1 to ${MAX_WATCH_PAGE}`)
-            .max(MAX_WATCH_PAGE, `must be 1 to ${MAX_WATCH_PAGE}`),
-        }),
+        first: t.arg.int(PAGE_SIZE_ARG),
       },
       resolve: (w, args, ctx) => service(ctx).deliveries(w.id, args.first ?? 20),
     }),
@@ -340,28 +344,12 @@ builder.queryField('watches', (t) =>
     description:
       "The caller's watches (the API key's, or the one anonymous owner's when no keys are configured).",
     args: {
-      first: t.arg.int({
-        defaultValue: 20,
-        description: `How many, 1 to ${MAX_WATCH_PAGE}.`,
-        validate: z
-          .number()
-          .int()
-          .min(1, `must be 1 to ${MAX_WATCH_PAGE}`)
-          .max(MAX_WATCH_PAGE, `must be 1 to ${MAX_WATCH_PAGE}`),
-      }),
+      first: t.arg.int(PAGE_SIZE_ARG),
       after: t.arg.string({ description: 'A cursor from this list.' }),
     },
     resolve: async (_root, args, ctx) => {
       const page = await service(ctx).list(ctx.owner, args.first ?? 20, afterSeq('w', args.after));
-      const edges = page.items.map((w) => ({ cursor: seqCursor('w', w.seq), node: w }));
-      return {
-        edges,
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: args.after != null,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? args.after ?? null,
-        totalCount: null,
-      };
+      return seqConnection('w', page, args.after);
     },
   }),
 );
