@@ -101,10 +101,31 @@ export async function marketStats(db: Kysely<HistoryDatabase>, query: MarketQuer
   };
 }
 
+/** Only the columns the figures and the matcher read: every row crosses from the PGlite thread. */
+const COLUMNS = [
+  'provider',
+  'source_id',
+  'city_id',
+  'listing_type',
+  'district',
+  'community_name',
+  'area',
+  'bedrooms',
+  'living_rooms',
+  'floor_level',
+  'floor_total',
+  'total_price',
+  'unit_price',
+  'monthly_rent',
+  'active',
+  'first_seen_at',
+  'delisted_at',
+] as const;
+
 async function readRows(db: Kysely<HistoryDatabase>, query: MarketQuery): Promise<Row[]> {
   let select = db
     .selectFrom('listing_current')
-    .selectAll()
+    .select(COLUMNS)
     .where('city_id', '=', query.cityId)
     .where('listing_type', '=', query.listingType)
     .where('first_seen_at', '<=', new Date(query.asOf));
