@@ -5,7 +5,7 @@ import {
   listingFromFacts,
   type ProviderName,
 } from '../domain/listing.js';
-import { bestPairs, candidatePairs, groupMatches, listingKey, matchPair } from '../matching/index.js';
+import { sameHomeGroups as sameHomesOfListings } from '../matching/index.js';
 
 /**
  * Homes, not listings: the same home listed on several providers counts once in market figures.
@@ -48,23 +48,5 @@ export function asListing(row: StoredFacts): Listing {
 
 /** Groups of listing keys ("PROVIDER:sourceId") that are one home; listings alone are not listed. */
 export function sameHomeGroups(rows: readonly StoredFacts[]): string[][] {
-  const byProvider = new Map<string, Listing[]>();
-  for (const row of rows) {
-    const listings = byProvider.get(row.provider) ?? [];
-    listings.push(asListing(row));
-    byProvider.set(row.provider, listings);
-  }
-  const providers = [...byProvider.keys()].sort();
-  const pairs = [];
-  for (let i = 0; i < providers.length; i++) {
-    for (let j = i + 1; j < providers.length; j++) {
-      const left = byProvider.get(providers[i] as string) ?? [];
-      const right = byProvider.get(providers[j] as string) ?? [];
-      for (const [a, b] of candidatePairs(left, right)) {
-        const result = matchPair(a, b);
-        if (result.same) pairs.push({ a: listingKey(a), b: listingKey(b), score: result.score });
-      }
-    }
-  }
-  return groupMatches(bestPairs(pairs));
+  return sameHomesOfListings(rows.map(asListing));
 }
