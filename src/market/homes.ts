@@ -5,15 +5,7 @@ import {
   listingFromFacts,
   type ProviderName,
 } from '../domain/listing.js';
-import {
-  bestPairs,
-  candidatePairs,
-  gives,
-  groupMatches,
-  listingKey,
-  type MatchField,
-  matchPair,
-} from '../matching/index.js';
+import { sameHomeGroups as sameHomesOfListings } from '../matching/index.js';
 
 /**
  * Homes, not listings: the same home listed on several providers counts once in market figures.
@@ -54,35 +46,7 @@ export function asListing(row: StoredFacts): Listing {
   });
 }
 
-/** A SAME verdict needs every one of these on both sides (src/matching/match.ts). */
-const DECIDING: readonly MatchField[] = ['name', 'district', 'layout', 'area', 'price', 'floor'];
-
-/**
- * Groups of listing keys ("PROVIDER:sourceId") that are one home; listings alone are not listed.
- * A row lacking a deciding field can never be SAME, so it is left out before blocking: at 100,000
- * stored rows without floors, pairing them anyway cost about 95 s of comparisons that all ended
- * POSSIBLE (issue 13's market latency).
- */
+/** Groups of listing keys ("PROVIDER:sourceId") that are one home; listings alone are not listed. */
 export function sameHomeGroups(rows: readonly StoredFacts[]): string[][] {
-  const byProvider = new Map<string, Listing[]>();
-  for (const row of rows) {
-    const listing = asListing(row);
-    if (!DECIDING.every((field) => gives(listing, field))) continue;
-    const listings = byProvider.get(row.provider) ?? [];
-    listings.push(listing);
-    byProvider.set(row.provider, listings);
-  }
-  const providers = [...byProvider.keys()].sort();
-  const pairs = [];
-  for (let i = 0; i < providers.length; i++) {
-    for (let j = i + 1; j < providers.length; j++) {
-      const left = byProvider.get(providers[i] as string) ?? [];
-      const right = byProvider.get(providers[j] as string) ?? [];
-      for (const [a, b] of candidatePairs(left, right)) {
-        const result = matchPair(a, b);
-        if (result.same) pairs.push({ a: listingKey(a), b: listingKey(b), score: result.score });
-      }
-    }
-  }
-  return groupMatches(bestPairs(pairs));
+  return sameHomesOfListings(rows.map(asListing));
 }

@@ -5,6 +5,7 @@
  */
 export { candidatePairs, type TwinBounds, twinBounds } from './blocking.js';
 export { bestPairs, groupMatches, listingKey, type ScoredPair } from './components.js';
+export { sameHomeGroups } from './homes.js';
 export { gives, type MatchField, type MatchResult, matchListings, matchPair, type Verdict } from './match.js';
 export { type CommunityName, compareNames, type NameComparison, readCommunityName } from './names.js';
 export { compareDistricts, compareFloorLevels } from './places.js';

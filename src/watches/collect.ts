@@ -21,8 +21,9 @@ const SORT: SearchSort = 'RELEVANCE';
 
 /**
  * A run's search: the merged search with the watch's filter, paged to its end or until the run's
- * upstream allowance refuses. Duplicates across providers are collapsed here once the search
- * service offers it (issue 11: pass `collapseDuplicates` in the one call below).
+ * upstream allowance refuses. Deliberately uncollapsed: each listing's price is tracked, and the
+ * run groups listings into homes afterwards (detect.ts), since in a collapsed search a Fang twin
+ * surfaces as new when its Beike twin is withdrawn.
  */
 export async function collectMatches(store: ListingStore, filter: WatchFilter): Promise<Collected> {
   const query = searchQueryOf(filter as SearchRequest, SORT);

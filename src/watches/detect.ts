@@ -1,4 +1,5 @@
 import type { Listing } from '../domain/listing.js';
+import { listingKey, sameHomeGroups } from '../matching/index.js';
 import { priceOf, type WatchEventKind } from './model.js';
 
 /** What a watch compares a run with: the price it last saw of each match. */
@@ -26,24 +27,51 @@ export function seenKey(listing: Pick<Listing, 'provider' | 'sourceId'>): string
   return `${listing.provider}|${listing.sourceId}`;
 }
 
+/** Which home a listing (by `seenKey`) belongs to; a listing that is no other's twin is its own. */
+export type HomeOf = (key: string) => string;
+
 /**
- * The events one run's matches make against what the watch last saw. PRICE_BELOW fires when a
- * price crosses the threshold (first seen at or below it, or seen above it before), so a listing
- * that stays below alerts once; PRICE_DROP compares with the last price seen.
+ * The homes among a run's listings and the ones the watch saw that the run did not find: the
+ * matcher's SAME groups. A home is named by its first member's key.
+ */
+export function homesOf(listings: readonly Listing[]): HomeOf {
+  const home = new Map<string, string>();
+  const bySameKey = new Map(listings.map((l) => [listingKey(l), seenKey(l)]));
+  for (const group of sameHomeGroups(listings)) {
+    const members = group.map((k) => bySameKey.get(k) ?? k);
+    for (const member of members) home.set(member, members[0] as string);
+  }
+  return (key) => home.get(key) ?? key;
+}
+
+/**
+ * The events one run's matches make against what the watch last saw, one per home and kind:
+ * a home listed on two providers alerts once, naming the member that triggered it first in the
+ * run's order. NEW_LISTING only for a home none of whose members the watch saw. PRICE_BELOW fires
+ * when a member's price crosses the threshold (first seen at or below it, or seen above it before),
+ * so a listing that stays below alerts once; PRICE_DROP compares with the member's last price.
  */
 export function detectChanges(
   seen: ReadonlyMap<string, SeenListing>,
   matches: readonly Listing[],
   rules: DetectRules,
+  homeOf: HomeOf = (key) => key,
 ): Change[] {
+  const seenHomes = new Set([...seen.keys()].map(homeOf));
+  const made = new Set<string>();
   const changes: Change[] = [];
   for (const listing of matches) {
     const key = seenKey(listing);
+    const home = homeOf(key);
     const before = seen.get(key);
     const price = priceOf(listing);
     const previousPrice = before?.price ?? null;
-    const change = (kind: WatchEventKind) => changes.push({ kind, key, listing, previousPrice, price });
-    if (!before && rules.newListings && !rules.baseline) change('NEW_LISTING');
+    const change = (kind: WatchEventKind) => {
+      if (made.has(`${kind} ${home}`)) return;
+      made.add(`${kind} ${home}`);
+      changes.push({ kind, key, listing, previousPrice, price });
+    };
+    if (!before && !seenHomes.has(home) && rules.newListings && !rules.baseline) change('NEW_LISTING');
     if (price === null) continue;
     if (
       before &&
@@ -64,4 +92,22 @@ export function detectChanges(
     }
   }
   return changes;
+}
+
+/**
+ * The withdrawn listings that make a DELISTED: one per home, and only when every member the run
+ * knows of (found now, or seen before and not confirmed gone) is withdrawn. A twin still listed,
+ * no longer matching, or not confirmed either way keeps the home alive.
+ */
+export function delistedHomes(gone: readonly Listing[], known: Iterable<string>, homeOf: HomeOf): Listing[] {
+  const goneKeys = new Set(gone.map(seenKey));
+  const alive = new Set<string>();
+  for (const key of known) if (!goneKeys.has(key)) alive.add(homeOf(key));
+  const made = new Set<string>();
+  return gone.filter((listing) => {
+    const home = homeOf(seenKey(listing));
+    if (alive.has(home) || made.has(home)) return false;
+    made.add(home);
+    return true;
+  });
 }

@@ -10,7 +10,7 @@ import { type CacheSettings, ListingStore } from '../store/listing-store.js';
 import { RunAllowance, shareMessage, type WatchShare, withinRun } from './allowance.js';
 import type { WatchEventBus } from './bus.js';
 import { collectMatches } from './collect.js';
-import { detectChanges, seenKey } from './detect.js';
+import { delistedHomes, detectChanges, homesOf, seenKey } from './detect.js';
 import {
   priceOf,
   type Watch,
@@ -382,6 +382,11 @@ export class WatchService {
       }
     }
 
+    // Homes, not listings: the run's listings and the seen ones it did not find, grouped by the matcher.
+    const homeOf = homesOf([
+      ...collected.listings,
+      ...[...seenBefore].filter(([key]) => !found.has(key)).map(([, seen]) => seen.listing),
+    ]);
     const problems = describeProblems(collected.failures, allowance, share);
     let events: WatchEvent[] = [];
     await this.#o.db.transaction().execute(async (tx) => {
@@ -389,12 +394,17 @@ export class WatchService {
       if (!row) return;
       const current = repo.watchOf(row);
       const seen = await repo.readSeen(tx, watch.id);
-      const changes = detectChanges(seen, collected.listings, {
-        priceBelow: current.priceBelow,
-        priceDropPercent: current.priceDropPercent,
-        newListings: current.newListings,
-        baseline: row.baseline_at === null,
-      });
+      const changes = detectChanges(
+        seen,
+        collected.listings,
+        {
+          priceBelow: current.priceBelow,
+          priceDropPercent: current.priceDropPercent,
+          newListings: current.newListings,
+          baseline: row.baseline_at === null,
+        },
+        homeOf,
+      );
       const at = now.toISOString();
       events = changes.map((c) => ({
         id: `evt_${randomUUID()}`,
@@ -406,7 +416,12 @@ export class WatchService {
         price: c.price,
       }));
       if (current.delistings) {
-        for (const listing of gone.filter((l) => seen.has(seenKey(l)))) {
+        const known = [...found, ...seen.keys()];
+        for (const listing of delistedHomes(
+          gone.filter((l) => seen.has(seenKey(l))),
+          known,
+          homeOf,
+        )) {
           events.push({
             id: `evt_${randomUUID()}`,
             watchId: watch.id,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProviderName } from '../../src/domain/listing.js';
+import { crossListingTruth, DEFAULT_SEED, generateData } from '../../src/sandbox/data/generate.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { memoryLogger } from '../support/logs.js';
 import {
@@ -277,4 +278,38 @@ describe('watches on the sandbox', () => {
     expect(later).toEqual([]);
     expect(logs.text()).not.toContain(bare);
   });
+  // The sandbox's ground truth says which Beike and Fang listings are one home. With every match
+  // at or below priceBelow, the first run alerts each home once: a pair the matcher joins gives ONE
+  // PRICE_BELOW (listing by listing it gave two), a decoy (not the same home) gives one per side.
+  it('alerts once per home: a home listed on both providers gets one PRICE_BELOW, a look-alike its own', async () => {
+    const truth = crossListingTruth(generateData(DEFAULT_SEED));
+    const filter = { cityId: '110000', bedrooms: [3] };
+    const id = dataOf(await createWatch({ filter, newListings: false, priceBelow: 1e12 })).createWatch.watch
+      .id;
+    await waitForFirstRun(id);
+    const now = await matches(filter);
+    const events = (await watch(id)).events.edges.map((e: any) => e.node);
+    const below = new Map<string, number>();
+    for (const e of events.filter((e: any) => e.kind === 'PRICE_BELOW')) {
+      const key = `${e.listing.provider}|${e.listing.sourceId}`;
+      below.set(key, (below.get(key) ?? 0) + 1);
+    }
+    const perPair = (beike: string, fang: string) =>
+      (below.get(`BEIKE|${beike}`) ?? 0) + (below.get(`FANG|${fang}`) ?? 0);
+    const both = (beike: string, fang: string) => now.has(`BEIKE|${beike}`) && now.has(`FANG|${fang}`);
+    const homes = truth.pairs.filter((p) => both(p.beikeHouseCode, p.fangHouseId));
+    expect(homes.length).toBeGreaterThan(0);
+    const counts = homes.map((p) => perPair(p.beikeHouseCode, p.fangHouseId));
+    // Each home alerts (once, or twice where the matcher is unsure and keeps two homes: precision first)…
+    expect(counts.every((c) => c === 1 || c === 2)).toBe(true);
+    // …and homes the matcher recognises alert once.
+    expect(counts.filter((c) => c === 1).length).toBeGreaterThan(0);
+    // Look-alikes by floor or area stay two homes (a price decoy can drift into the matcher's
+    // price band as the world reprices both sides).
+    const decoys = truth.decoys.filter((d) => d.kind !== 'price' && both(d.beikeHouseCode, d.fangHouseId));
+    expect(decoys.length).toBeGreaterThan(0);
+    for (const d of decoys) expect(perPair(d.beikeHouseCode, d.fangHouseId)).toBe(2);
+    // No listing alerts twice in one run.
+    expect([...below.values()].every((n) => n === 1)).toBe(true);
+  }, 60_000);
 });

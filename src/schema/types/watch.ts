@@ -93,16 +93,25 @@ function seqConnection<T extends { seq: string }>(
 }
 
 const WatchEventKindEnum = builder.enumType('WatchEventKind', {
-  description: 'What a watch noticed.',
+  description:
+    'What a watch noticed, per home: a home listed on several providers (the same-home matcher, SAME pairs only) alerts once per kind and run, naming the listing that triggered it first.',
   values: {
     NEW_LISTING: {
-      description: 'A match it had not seen before (not on its first run, which records what matches).',
+      description:
+        'A home none of whose listings the watch had seen (not on its first run, which records what matches). A second provider listing a home the watch already saw is not new.',
     },
     PRICE_DROP: {
-      description: 'A match whose price fell by at least `priceDropPercent` since the last run.',
+      description:
+        'A match whose price fell by at least `priceDropPercent` since the last run; once per home per run.',
     },
-    PRICE_BELOW: { description: 'A match whose price is at or below `priceBelow`, once per crossing.' },
-    DELISTED: { description: 'A match the provider says is gone or withdrawn.' },
+    PRICE_BELOW: {
+      description:
+        'A match whose price is at or below `priceBelow`, once per crossing of that listing; once per home per run.',
+    },
+    DELISTED: {
+      description:
+        'A home every listing of which the watch saw is gone or withdrawn, as the providers say; a twin still listed keeps the home alive.',
+    },
   },
 });
 
