@@ -1,4 +1,9 @@
-import type { ListingType, ProviderName, SearchQuery } from '../domain/listing.js';
+import {
+  type ListingType,
+  type ProviderName,
+  type SearchQuery,
+  unfilteredSearch,
+} from '../domain/listing.js';
 import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 
@@ -43,20 +48,10 @@ export async function sweep(
   const keywords = options.districts?.length ? options.districts : [null];
   for (const [name, provider] of store.providers) {
     for (const keyword of keywords) {
-      const query: SearchQuery = {
-        cityId: options.cityId,
+      const query = unfilteredSearch(options.cityId, {
         keyword,
         listingType: options.listingType ?? 'RESALE',
-        bedrooms: [],
-        priceMin: null,
-        priceMax: null,
-        areaMin: null,
-        areaMax: null,
-        decoration: null,
-        amenities: [],
-        districtIds: [],
-        sort: 'RELEVANCE',
-      };
+      });
       if (!provider.searchSupport(query).serves) continue;
       progress.provider = name;
       for (let page = 0; progress.calls < options.maxCalls; page++) {

@@ -6,6 +6,7 @@ import {
   type ProviderName,
 } from '../domain/listing.js';
 import { sameHomeGroups as sameHomesOfListings } from '../matching/index.js';
+import type { ListingFacts } from '../store/history/index.js';
 
 /**
  * Homes, not listings: the same home listed on several providers counts once in market figures.
@@ -15,22 +16,7 @@ import { sameHomeGroups as sameHomesOfListings } from '../matching/index.js';
  */
 
 /** What the store keeps of a listing that matching reads. */
-export interface StoredFacts {
-  provider: string;
-  sourceId: string;
-  cityId: string | null;
-  listingType: string;
-  district: string | null;
-  communityName: string | null;
-  totalPrice: number | null;
-  unitPrice: number | null;
-  monthlyRent: number | null;
-  area: number | null;
-  bedrooms: number | null;
-  livingRooms: number | null;
-  floorLevel: string | null;
-  floorTotal: number | null;
-}
+export type StoredFacts = Omit<ListingFacts, 'communityId'> & { provider: string; sourceId: string };
 
 /** A stored row in the matcher's terms. */
 export function asListing(row: StoredFacts): Listing {

@@ -1,27 +1,13 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, HAS_CHROMIUM, openBrowser } from '../support/browser.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
-/**
- * GraphiQL in a real browser: Debian's Chromium (`apt-get install chromium`; .ci/run installs it)
- * driven by playwright-core. On CI a missing browser fails the test; elsewhere it is skipped.
- */
-const CHROMIUM = '/usr/bin/chromium';
+/** GraphiQL in a real browser (test/support/browser.ts). */
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const hasChromium = existsSync(CHROMIUM);
-const onCi = process.env.CI === 'true' || process.env.CI === '1';
-
-if (!hasChromium && onCi) {
-  throw new Error(
-    `${CHROMIUM} is missing: the GraphiQL browser test needs Debian's Chromium ` +
-      '(apt-get install -y --no-install-recommends chromium; .ci/run does this).',
-  );
-}
 
 interface SearchAnswer {
   data: {
@@ -31,35 +17,20 @@ interface SearchAnswer {
   errors?: unknown[];
 }
 
-describe.skipIf(!hasChromium)('GraphiQL in Chromium', () => {
+describe.skipIf(!HAS_CHROMIUM)('GraphiQL in Chromium', () => {
   let gw: TestGateway;
+  let browser: Browser;
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     gw = await startGateway({ NODE_ENV: 'development' });
-    profile = await mkdtemp(join(tmpdir(), 'listing-graph-chromium-'));
-    // --user-data-dir is playwright's to set: a persistent context on a fresh directory.
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await openBrowser();
+    context = browser.context;
   }, 60_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await gw?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('opens with the example query, runs it, and shows listings in the result pane', async () => {

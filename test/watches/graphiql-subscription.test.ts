@@ -1,23 +1,19 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, HAS_CHROMIUM, openBrowser } from '../support/browser.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 import { dataOf, gql, until } from './support.js';
 
 /**
  * The README's walk-through in a real browser: a subscription typed into GraphiQL receives the
- * event of a run (Debian's Chromium through playwright-core, as in test/ops/graphiql-browser).
+ * event of a run (test/support/browser.ts).
  */
-const CHROMIUM = '/usr/bin/chromium';
 const FILTER = { cityId: '110000', bedrooms: [3] };
 
-describe.skipIf(!existsSync(CHROMIUM))('a watch subscription in GraphiQL', () => {
+describe.skipIf(!HAS_CHROMIUM)('a watch subscription in GraphiQL', () => {
   let gw: TestGateway;
+  let browser: Browser;
   let context: BrowserContext;
-  let profile: string;
 
   beforeAll(async () => {
     gw = await startGateway({
@@ -27,25 +23,13 @@ describe.skipIf(!existsSync(CHROMIUM))('a watch subscription in GraphiQL', () =>
       CACHE_LIST_TTL_SECONDS: '0',
       CACHE_DETAIL_TTL_SECONDS: '0',
     });
-    profile = await mkdtemp(join(tmpdir(), 'listing-graph-chromium-'));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1400, height: 1000 },
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-sync',
-      ],
-    });
+    browser = await openBrowser();
+    context = browser.context;
   }, 90_000);
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await gw?.close();
-    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it('shows the event of a run in the result pane', async () => {

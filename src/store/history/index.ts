@@ -15,6 +15,7 @@ import {
 import { pruneChanges, writeObservations } from './writer.js';
 
 export type { Engine } from './database.js';
+export type { ListingFacts } from './observation.js';
 export type { HistoryKey, ListingHistory, PriceChange, PricePoint, RecordedListing } from './reader.js';
 
 const DAY_MS = 86_400_000;
