@@ -1,13 +1,9 @@
-import { responsePathAsArray } from 'graphql';
-import { planSearch, searchQueryOf } from '../../search/plan.js';
-import { runSearch } from '../../search/search-service.js';
+import { searchQueryOf } from '../../search/plan.js';
 import { builder } from '../builder.js';
 import { DEFAULT_FIRST, firstValidator, MAX_FIRST } from '../connection.js';
-import { afterCursor } from '../cursor-arg.js';
-import { fromSearchError, upstreamGraphQLError } from '../errors.js';
 import { CommunityType, mergedCommunity } from './community.js';
 import { SearchSortEnum } from './enums.js';
-import { SearchConnectionType } from './search.js';
+import { mergedSearch, SearchConnectionType } from './search.js';
 
 builder.objectField(CommunityType, 'listings', (t) =>
   t.field({
@@ -35,13 +31,12 @@ builder.objectField(CommunityType, 'listings', (t) =>
         },
         args.sort,
       );
-      const plan = fromSearchError(() => planSearch(ctx.store, query, null));
-      const after = afterCursor(args.after, plan.fingerprint);
-      const result = await runSearch(ctx.store, plan, args.first ?? DEFAULT_FIRST, after);
-      for (const status of result.providers)
-        if (status.error)
-          ctx.partialErrors.push(upstreamGraphQLError(status.error, responsePathAsArray(info.path)));
-      return result;
+      return mergedSearch(ctx, info, query, {
+        providers: null,
+        collapse: false,
+        first: args.first ?? DEFAULT_FIRST,
+        after: args.after,
+      });
     },
   }),
 );

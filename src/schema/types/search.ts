@@ -1,13 +1,15 @@
-import { responsePathAsArray } from 'graphql';
+import { type GraphQLResolveInfo, responsePathAsArray } from 'graphql';
 import { z } from 'zod';
 import { findCity } from '../../domain/cities.js';
 import { districtById } from '../../domain/districts.js';
+import type { ProviderName, SearchQuery } from '../../domain/listing.js';
 import { PROVIDER_RULES } from '../../providers/rules.js';
 import { planSearch, searchQueryOf } from '../../search/plan.js';
 import { type ProviderSearchStatus, runSearch, type SearchResult } from '../../search/search-service.js';
 import { type CollapsedDuplicate, MAX_TWIN_CANDIDATES } from '../../search/walk.js';
 import { builder } from '../builder.js';
 import { connectionType, DEFAULT_FIRST, firstValidator, MAX_FIRST } from '../connection.js';
+import type { GraphQLContext } from '../context.js';
 import { afterCursor } from '../cursor-arg.js';
 import { fromSearchError, upstreamGraphQLError } from '../errors.js';
 import { listingLocalId } from '../ids.js';
@@ -239,52 +241,71 @@ builder.queryField('search', (t) =>
           'every provider, duplicates included.',
       }),
     },
-    resolve: async (_root, args, ctx, info) => {
-      const query = searchQueryOf(args.filter, args.sort);
-      const plan = fromSearchError(() =>
-        planSearch(ctx.store, query, args.filter.providers ?? null, args.collapseDuplicates ?? true),
-      );
-      const after = afterCursor(args.after, plan.fingerprint);
-      const loader = ListingNode.getDataloader(ctx);
-      const result = await runSearch(ctx.store, plan, args.first ?? DEFAULT_FIRST, after, {
-        // The same DataLoader the listing fields read through: a detail read to filter or match is read once.
-        readDetail: (listing) =>
-          loader.load(listingLocalId(listing)).then(
-            (detail) => detail ?? null,
-            () => null,
-          ),
-      });
-      const { unread } = result;
-      if (unread > 0)
-        ctx.notices.push({
-          code: 'FILTER_UNCHECKED',
-          message: `${unread} listing(s) left out: a detail needed to apply a filter could not be read`,
-        });
-      const failures = result.providers.flatMap((s) => (s.error ? [s.error] : []));
-      if (failures.length > 0 && result.providers.every((s) => s.state === 'FAILED')) {
-        // Nothing to show: the first failure is the answer.
-        throw upstreamGraphQLError(failures[0] as (typeof failures)[number]);
-      }
-      for (const failure of failures)
-        ctx.partialErrors.push(upstreamGraphQLError(failure, responsePathAsArray(info.path)));
-      for (const status of result.providers) {
-        const reach = PROVIDER_RULES[status.provider].reachableResults;
-        if (reach !== null && status.totalCount !== null && status.totalCount > reach) {
-          ctx.notices.push({
-            code: 'RESULTS_BEYOND_REACH',
-            provider: status.provider,
-            message: `${status.provider} matches ${status.totalCount} listings but serves only the first ${reach} of one search by paging; narrow the filter (price, area) to reach the rest`,
-          });
-        }
-      }
-      for (const status of result.providers.filter((s) => s.stale)) {
-        ctx.notices.push({
-          code: 'STALE_DATA',
-          provider: status.provider,
-          message: `${status.provider} failed; its results are served from cache past their TTL`,
-        });
-      }
-      return result;
-    },
+    resolve: (_root, args, ctx, info) =>
+      mergedSearch(ctx, info, searchQueryOf(args.filter, args.sort), {
+        providers: args.filter.providers ?? null,
+        collapse: args.collapseDuplicates ?? true,
+        first: args.first ?? DEFAULT_FIRST,
+        after: args.after,
+      }),
   }),
 );
+
+/**
+ * A merged search as every field that pages one answers it (`search`, `Community.listings`): the
+ * plan, the detail reads shared with the listing fields, the partial errors and the notices.
+ */
+export async function mergedSearch(
+  ctx: GraphQLContext,
+  info: GraphQLResolveInfo,
+  query: SearchQuery,
+  options: {
+    providers: readonly ProviderName[] | null;
+    collapse: boolean;
+    first: number;
+    after: string | null | undefined;
+  },
+): Promise<SearchResult> {
+  const plan = fromSearchError(() => planSearch(ctx.store, query, options.providers, options.collapse));
+  const after = afterCursor(options.after, plan.fingerprint);
+  const loader = ListingNode.getDataloader(ctx);
+  const result = await runSearch(ctx.store, plan, options.first, after, {
+    // The same DataLoader the listing fields read through: a detail read to filter or match is read once.
+    readDetail: (listing) =>
+      loader.load(listingLocalId(listing)).then(
+        (detail) => detail ?? null,
+        () => null,
+      ),
+  });
+  const { unread } = result;
+  if (unread > 0)
+    ctx.notices.push({
+      code: 'FILTER_UNCHECKED',
+      message: `${unread} listing(s) left out: a detail needed to apply a filter could not be read`,
+    });
+  const failures = result.providers.flatMap((s) => (s.error ? [s.error] : []));
+  if (failures.length > 0 && result.providers.every((s) => s.state === 'FAILED')) {
+    // Nothing to show: the first failure is the answer.
+    throw upstreamGraphQLError(failures[0] as (typeof failures)[number]);
+  }
+  for (const failure of failures)
+    ctx.partialErrors.push(upstreamGraphQLError(failure, responsePathAsArray(info.path)));
+  for (const status of result.providers) {
+    const reach = PROVIDER_RULES[status.provider].reachableResults;
+    if (reach !== null && status.totalCount !== null && status.totalCount > reach) {
+      ctx.notices.push({
+        code: 'RESULTS_BEYOND_REACH',
+        provider: status.provider,
+        message: `${status.provider} matches ${status.totalCount} listings but serves only the first ${reach} of one search by paging; narrow the filter (price, area) to reach the rest`,
+      });
+    }
+  }
+  for (const status of result.providers.filter((s) => s.stale)) {
+    ctx.notices.push({
+      code: 'STALE_DATA',
+      provider: status.provider,
+      message: `${status.provider} failed; its results are served from cache past their TTL`,
+    });
+  }
+  return result;
+}
