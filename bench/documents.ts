@@ -9,7 +9,7 @@ fragment EveryListingField on Listing {
   orientations decoration hasElevator builtYear listedAt tags amenities
   photos { url caption isFloorPlan }
   community {
-    id provider sourceId cityId name district subdistrict averageUnitPrice resaleAverageUnitPrice
+    id provider sourceId cityId name district { id name } subdistrict averageUnitPrice resaleAverageUnitPrice
     resaleListingCount builtYear buildingType coverUrl location { latitude longitude }
   }
   agent {
