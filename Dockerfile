@@ -24,6 +24,7 @@ FROM node:${NODE_VERSION}
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=4000 \
+    HEALTH_PORT=9000 \
     SHUTDOWN_DELAY_MS=3000 \
     SHUTDOWN_TIMEOUT_MS=5000
 WORKDIR /app
@@ -32,10 +33,11 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 USER node
-EXPOSE 4000
-# Liveness: /health answers 200 while the process serves (readiness is /ready, for orchestrators).
+EXPOSE 4000 9000
+# Liveness on its own listener and thread (README, Health): a burst of queries on port 4000 never
+# delays it; it fails when the main thread stops turning. Readiness is /ready on port 4000.
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 4000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.HEALTH_PORT || 9000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # SIGTERM drains once (more SIGTERMs change nothing): /ready turns 503, requests already received
 # are answered, then the process exits 0. node is PID 1 and handles the signal itself: no shell,
 # no npm in between (either would swallow it or die first).

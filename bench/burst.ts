@@ -3,8 +3,9 @@ import type { Row, Yardstick } from './report.js';
 /**
  * The burst the security probe saw stall the event loop: `count` concurrent cold searches (each a
  * different filter, so neither the response cache nor request coalescing answers them), while a
- * prober in its own process times `/health` every few milliseconds and the gateway measures its
- * own event-loop lag. Target: `/health` p99 ≤ 100 ms.
+ * prober in its own process times `/health` every few milliseconds, on the liveness listener
+ * (HEALTH_PORT, what an orchestrator's probe is pointed at) and on the main port side by side, and
+ * the gateway measures its own event-loop lag. Target: the liveness probe's p99 ≤ 100 ms.
  */
 
 export interface ProbeFigures {
@@ -36,7 +37,10 @@ export interface BurstFigures {
     p50Ms: number;
     p99Ms: number;
   };
+  /** `/health` on the liveness listener (HEALTH_PORT). */
   health: ProbeFigures;
+  /** `/health` on the main port, which shares its accept queue and event loop with the searches. */
+  mainHealth: ProbeFigures;
   lag: LagFigures;
 }
 
@@ -84,12 +88,17 @@ export async function burst(url: string, bodies: string[]): Promise<BurstFigures
 
 const PROBE_TIMEOUT_MS = 10_000;
 
+/** In the prober's process: probes each of `urls` (see probe), side by side. */
+export function startProbing(urls: string[], intervalMs: number): () => Promise<ProbeFigures[]> {
+  const stops = urls.map((url) => probe(url, intervalMs));
+  return () => Promise.all(stops.map((stop) => stop()));
+}
+
 /**
- * In the prober's process: GET `url` every `intervalMs` (not waiting for the previous answer). A
- * probe that fails or times out counts as the timeout in the percentiles: a liveness probe would
- * have seen at least that.
+ * GET `url` every `intervalMs` (not waiting for the previous answer). A probe that fails or times
+ * out counts as the timeout in the percentiles: a liveness probe would have seen at least that.
  */
-export function startProbing(url: string, intervalMs: number): () => Promise<ProbeFigures> {
+function probe(url: string, intervalMs: number): () => Promise<ProbeFigures> {
   const latencies: number[] = [];
   const answered: number[] = [];
   const pending = new Set<Promise<void>>();
@@ -133,7 +142,7 @@ export function startProbing(url: string, intervalMs: number): () => Promise<Pro
 }
 
 export function burstReport(figures: BurstFigures, label: string): { row: Row; yardstick: Yardstick } {
-  const { searches, health, lag } = figures;
+  const { searches, health, mainHealth, lag } = figures;
   return {
     row: {
       scenario: `burst: ${searches.count.toLocaleString('en')} cold searches at once${label}`,
@@ -148,14 +157,21 @@ export function burstReport(figures: BurstFigures, label: string): { row: Row; y
     },
     yardstick: {
       scenario: `burst${label}`,
-      target: '/health p99 ≤ 100 ms during the burst',
+      target: '/health p99 ≤ 100 ms during the burst (the liveness listener, HEALTH_PORT)',
       result:
-        `/health p99 ${health.p99Ms.toFixed(1)} ms (max ${health.maxMs.toFixed(1)} ms, ${health.count} probes, ` +
-        `${health.failures} failed ${JSON.stringify(health.failureKinds)}, p99 of those answered ${health.answeredP99Ms.toFixed(1)} ms); event-loop lag max ${lag.maxMs.toFixed(0)} ms, p99 ${lag.p99Ms.toFixed(0)} ms; ` +
+        `liveness /health p99 ${probeSummary(health)}; main-port /health p99 ${probeSummary(mainHealth)}; ` +
+        `event-loop lag max ${lag.maxMs.toFixed(0)} ms, p99 ${lag.p99Ms.toFixed(0)} ms; ` +
         `${searches.ok} answered, ${searches.shed} shed (503), ${searches.other} other ${JSON.stringify(searches.otherKinds)}`,
       met: health.p99Ms <= 100 && health.failures === 0,
     },
   };
+}
+
+function probeSummary(probes: ProbeFigures): string {
+  return (
+    `${probes.p99Ms.toFixed(1)} ms (max ${probes.maxMs.toFixed(1)} ms, ${probes.count} probes, ` +
+    `${probes.failures} failed ${JSON.stringify(probes.failureKinds)}, p99 of those answered ${probes.answeredP99Ms.toFixed(1)} ms)`
+  );
 }
 
 function percentile(values: number[], p: number): number {

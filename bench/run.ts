@@ -55,6 +55,9 @@ const settings = {
   burst: Math.max(1, setting('BENCH_BURST', 1000)),
   searchCity: '110000',
 };
+/** The burst's gateways run a liveness listener, as a deployment whose probes point at it does. */
+const LIVENESS_ENV = { HEALTH_PORT: '0' };
+
 const profile = process.env.BENCH_PROFILE === '1';
 const only = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 const burstOnly = only.size === 1 && only.has('burst');
@@ -516,7 +519,7 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
       'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
-      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms; the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults; before them, the same prober for 15 s against an idle gateway (the floor the machine sets). Failed or timed-out probes (10 s) count as 10 s.`,
+      `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms, on the liveness listener (HEALTH_PORT, answered by its own thread: what an orchestrator's probe points at; the target) and on the main port (shown beside it); the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults; before them, the same prober for 15 s against an idle gateway (the floor the machine sets). Failed or timed-out probes (10 s) count as 10 s.`,
       'Store on/off: two fresh gateways, HISTORY_ENABLED=1 (PGlite on disk, on its own thread) and 0, the same warm search (autocannon) and cold searches (caches emptied before each) interleaved between them; the ratios pair runs made seconds apart. History figures: N synthetic observations offered at once and flushed through the store (batches of 1,000), twice (the second time 10% change price), then `market` over them (median of 5), on PGlite on disk and on PostgreSQL in a scratch database.',
       `Memory: \`nodes(ids:)\` with ${MEMORY_BATCH} distinct listings per request, upstream latency 0 ms so that the step takes a minute, not ten; "upstream calls/query" is per listing there. Live heap is measured after a forced full GC.`,
     ],
@@ -557,19 +560,19 @@ async function burstScenario(
     log(`burst${label}: ${settings.burst} cold searches at once, /health probed every 10 ms`);
     const profileDir = withProfile ? mkdtempSync(join(tmpdir(), 'listing-graph-burst-profile-')) : null;
     const { child: gateway, ready: url } = await start<string>('gateway', {
-      env: { ...gatewayEnv(upstream), ...shedEnv },
+      env: { ...gatewayEnv(upstream), ...LIVENESS_ENV, ...shedEnv },
       ...(profileDir ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', profileDir] } : {}),
     });
     // One query first, so that module loading and JIT warm-up are not counted as the burst's lag.
     await graphql(url, searchBody('310000'));
     await gateway.call('clear');
     await gateway.call('lagReset');
-    await prober.call('start', { url: url.replace(/\/graphql$/, '/health'), intervalMs: 10 });
+    await prober.call('start', { urls: await probeUrls(gateway, url), intervalMs: 10 });
     log(`  gateway at ${url}`);
     const searches = await burst(url, bodies);
-    const health = await prober.call<ProbeFigures>('stop');
+    const [health, mainHealth] = await prober.call<[ProbeFigures, ProbeFigures]>('stop');
     const lag = await gateway.call<LagFigures>('lag');
-    const figures: BurstFigures = { searches, health, lag };
+    const figures: BurstFigures = { searches, health, mainHealth, lag };
     const report = burstReport(figures, label);
     report.row.peakRssMb = mb(await gateway.call<number>('peak'));
     rows.push(report.row);
@@ -730,20 +733,29 @@ async function idleProbes(
 ): Promise<{ row: Row; yardstick: Yardstick }> {
   const seconds = 15;
   log(`burst baseline: no searches, /health probed every 10 ms for ${seconds} s`);
-  const { child: gateway, ready: url } = await start<string>('gateway', { env: gatewayEnv(upstream) });
+  const { child: gateway, ready: url } = await start<string>('gateway', {
+    env: { ...gatewayEnv(upstream), ...LIVENESS_ENV },
+  });
   await graphql(url, searchBody('310000'));
   await gateway.call('lagReset');
-  await prober.call('start', { url: url.replace(/\/graphql$/, '/health'), intervalMs: 10 });
+  await prober.call('start', { urls: await probeUrls(gateway, url), intervalMs: 10 });
   await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-  const health = await prober.call<ProbeFigures>('stop');
+  const [health, mainHealth] = await prober.call<[ProbeFigures, ProbeFigures]>('stop');
   const lag = await gateway.call<LagFigures>('lag');
   await gateway.stop();
   const searches = { count: 0, ok: 0, shed: 0, other: 0, otherKinds: {}, p50Ms: 0, p99Ms: 0 };
-  const report = burstReport({ searches, health, lag }, ' (baseline: idle gateway, no burst)');
+  const report = burstReport({ searches, health, mainHealth, lag }, ' (baseline: idle gateway, no burst)');
   report.yardstick.target = 'none: the floor this machine sets (scheduler delays while idle)';
   report.yardstick.met = true;
   log(`  ${report.yardstick.result}`);
   return report;
+}
+
+/** The liveness listener's /health first (what the target is about), then the main port's. */
+async function probeUrls(gateway: Child, url: string): Promise<string[]> {
+  const liveness = await gateway.call<string | null>('healthUrl');
+  if (!liveness) throw new Error('the gateway runs no liveness listener');
+  return [liveness, url.replace(/\/graphql$/, '/health')];
 }
 
 async function memoryScenario(sandbox: Child, gateway: Child, url: string) {

@@ -90,6 +90,7 @@ switch (kind) {
         p99Ms: Math.max(0, delay.percentile(99) / 1e6 - 10),
         meanMs: Math.max(0, delay.mean / 1e6 - 10),
       }),
+      healthUrl: () => app.healthUrl,
       clear: () => app.store.clear(),
       sizes: () => app.store.sizes,
       exit: () => app.close().then(() => setImmediate(() => process.exit(0))),
@@ -101,8 +102,8 @@ switch (kind) {
     let stop: (() => Promise<unknown>) | null = null;
     serveParent(null, {
       ...common,
-      start: ({ url, intervalMs }: { url: string; intervalMs: number }) => {
-        stop = startProbing(url, intervalMs);
+      start: ({ urls, intervalMs }: { urls: string[]; intervalMs: number }) => {
+        stop = startProbing(urls, intervalMs);
       },
       stop: () => stop?.(),
       exit: () => setImmediate(() => process.exit(0)),

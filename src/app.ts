@@ -10,6 +10,7 @@ import type { ListingProvider } from './providers/provider.js';
 import { createProviders, type ProviderEndpoints } from './providers/registry.js';
 import { type Sandbox, type SandboxCredentials, startSandbox } from './sandbox/index.js';
 import { createGateway, type Gateway } from './server/gateway.js';
+import { type LivenessListener, startLivenessListener } from './server/liveness-thread.js';
 import { EventLoopLag } from './server/load-shedding.js';
 import { Metrics } from './server/metrics.js';
 import { withOriginFormOnly } from './server/plugins/canonical-path.js';
@@ -50,6 +51,8 @@ export interface App {
   redis: RedisConnection | null;
   /** Watches and alerts; null when the history store is off (they live in its database). */
   watches: WatchService | null;
+  /** `http://host:port/health` of the liveness listener (HEALTH_PORT); null without one. */
+  healthUrl: string | null;
   /** True from the start of close(): `/ready` answers 503. */
   readonly draining: boolean;
   /**
@@ -195,6 +198,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const liveness: LivenessListener | null = config.liveness
+    ? await startLivenessListener({
+        host: config.host,
+        ...config.liveness,
+        onError: (error) => logger.error({ err: error }, 'the liveness listener failed'),
+      })
+    : null;
 
   // A newcomer's first `market` query finds data: a small sweep of Beijing, in the background.
   const collecting =
@@ -210,6 +220,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host}:${port}/graphql`,
+    healthUrl: liveness ? `http://${host}:${liveness.port}/health` : null,
     gateway,
     store,
     history,
@@ -253,6 +264,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         await sandbox?.close();
         await redis?.close();
         drift.close();
+        // Last: an orchestrator sees the process alive for as long as it drains.
+        await liveness?.close();
       })();
       return closing;
     },

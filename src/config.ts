@@ -170,6 +170,9 @@ const envSchema = z.object({
   METRICS_ENABLED: flag.default(true),
   SHUTDOWN_DELAY_MS: int(0, 600_000).default(0),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  /** Liveness on a port of its own, answered off the main thread (README, Health); unset: none. */
+  HEALTH_PORT: int(0, 65535).optional(),
+  LIVENESS_STALL_MS: int(200, 600_000).default(10_000),
 
   // Storage: the listing history (README, Storage). DATABASE_URL may hold a password: a secret.
   HISTORY_ENABLED: flag.default(true),
@@ -245,6 +248,8 @@ export interface Config {
   /** Operations: `/metrics`; on SIGTERM, how long to stay up while not ready, then to finish requests. */
   metrics: { enabled: boolean };
   shutdown: { delayMs: number; timeoutMs: number };
+  /** `/health` on its own port from a worker thread; null: only the main port's `/health`. */
+  liveness: { port: number; stallMs: number } | null;
   /** Shared state on Redis; null keeps every counter, lock and cache in this process. */
   redis: (RedisSettings & { fetchWaitMs: number }) | null;
   /** Watches and alerts; `budgetShare` of each provider's daily budget is theirs at most. */
@@ -294,6 +299,9 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     throw new ConfigError(
       'FANG_KEY and FANG_SECRET must be set together (the secret signs every Fang request)',
     );
+  }
+  if (env.HEALTH_PORT !== undefined && env.HEALTH_PORT !== 0 && env.HEALTH_PORT === env.PORT) {
+    throw new ConfigError('HEALTH_PORT must differ from PORT (the probe needs a listener of its own)');
   }
   const hasCredentials = Boolean(env.BEIKE_TOKEN || env.FANG_KEY);
   const sandbox = env.SANDBOX ?? !hasCredentials;
@@ -352,6 +360,8 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
     security: securityOf(env),
     metrics: { enabled: env.METRICS_ENABLED },
     shutdown: { delayMs: env.SHUTDOWN_DELAY_MS, timeoutMs: env.SHUTDOWN_TIMEOUT_MS },
+    liveness:
+      env.HEALTH_PORT === undefined ? null : { port: env.HEALTH_PORT, stallMs: env.LIVENESS_STALL_MS },
     redis: env.REDIS_URL
       ? {
           url: env.REDIS_URL,

@@ -24,7 +24,11 @@ if (app.sandbox) {
   );
 }
 app.logger.info(
-  { url: publicUrl, mode: app.sandbox ? 'SANDBOX' : 'LIVE' },
+  {
+    url: publicUrl,
+    mode: app.sandbox ? 'SANDBOX' : 'LIVE',
+    ...(app.healthUrl ? { liveness: app.healthUrl.replace('127.0.0.1', 'localhost') } : {}),
+  },
   `listing-graph listening on ${publicUrl}`,
 );
 

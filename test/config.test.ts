@@ -72,6 +72,18 @@ describe('configuration', () => {
     });
   });
 
+  it('runs a liveness listener only with HEALTH_PORT, which must differ from PORT', () => {
+    expect(loadConfig({}).liveness).toBeNull();
+    expect(loadConfig({ HEALTH_PORT: '9000' }).liveness).toEqual({ port: 9000, stallMs: 10_000 });
+    expect(loadConfig({ HEALTH_PORT: '0', PORT: '0', LIVENESS_STALL_MS: '500' }).liveness).toEqual({
+      port: 0,
+      stallMs: 500,
+    });
+    expect(() => loadConfig({ HEALTH_PORT: '4000' })).toThrow(/^HEALTH_PORT must differ from PORT/);
+    expect(() => loadConfig({ HEALTH_PORT: '70000' })).toThrow(/^HEALTH_PORT /);
+    expect(() => loadConfig({ HEALTH_PORT: '9000', LIVENESS_STALL_MS: '10' })).toThrow(/^LIVENESS_STALL_MS /);
+  });
+
   it('leaves shared state in process unless REDIS_URL is set, then takes the documented defaults', () => {
     expect(loadConfig({}).redis).toBeNull();
     expect(loadConfig({ REDIS_URL: 'rediss://:pw@cache.internal:6380/2' }).redis).toEqual({
