@@ -22,6 +22,10 @@ export interface SharedCache<V> {
    */
   clear(): void;
   get(key: string): Promise<CacheEntry<V> | undefined>;
+  /** What this process holds (fresh or not), without asking anyone else. */
+  peek(key: string): CacheEntry<V> | undefined;
+  /** True when `get` may find more than `peek` (another tier, shared by replicas). */
+  readonly shared: boolean;
   set(key: string, value: V, storedAt?: number): Promise<void>;
 }
 
@@ -65,7 +69,13 @@ export class MemoryCache<V extends {}> implements SharedCache<V> {
     this.#lru.clear();
   }
 
+  readonly shared = false;
+
   async get(key: string): Promise<CacheEntry<V> | undefined> {
+    return this.#lru.get(key);
+  }
+
+  peek(key: string): CacheEntry<V> | undefined {
     return this.#lru.get(key);
   }
 
@@ -106,8 +116,14 @@ export class RedisCache<V extends {}> implements SharedCache<V> {
     this.#front.clear();
   }
 
+  readonly shared = true;
+
+  peek(key: string): CacheEntry<V> | undefined {
+    return this.#front.peek(key);
+  }
+
   async get(key: string): Promise<CacheEntry<V> | undefined> {
-    const front = await this.#front.get(key);
+    const front = this.#front.peek(key);
     if (front && isFresh(front, this.ttlMs, this.#now())) return front;
     const result = await this.#redis.attempt('cache', (client) => client.get(this.#key(key)));
     if (!result.ok || result.value === null) return front;

@@ -29,9 +29,8 @@ export function useGraphiQLPage(options: GraphiQLPageOptions): Plugin {
   const page = pageFor(options);
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname !== options.endpoint) return;
-      if (!request.headers.get('accept')?.includes('text/html')) return;
+      if (!isGraphiQLPageRequest(request.method, request.headers.get('accept'))) return;
       const encoding = negotiate(request.headers.get('accept-encoding'));
       const body = encoding ? await encodedPage(page, encoding) : page.html;
       const headers: Record<string, string> = {
@@ -48,6 +47,14 @@ export function useGraphiQLPage(options: GraphiQLPageOptions): Plugin {
       endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers }));
     },
   };
+}
+
+/** A browser asking for the page (not a GET query): public, served ahead of the gate. */
+export function isGraphiQLPageRequest(
+  method: string | undefined,
+  accept: string | null | undefined,
+): boolean {
+  return (method === 'GET' || method === 'HEAD') && accept?.includes('text/html') === true;
 }
 
 function pageFor(options: GraphiQLPageOptions): Page {
