@@ -119,7 +119,12 @@ describe('cached answers before Yoga', () => {
     const body = searchBody(24);
     expect((await send(gw.url, { body, headers: auth })).status).toBe(200);
     expect((await send(gw.url, { body, headers: auth })).status).toBe(200);
-    for (const headers of [{}, { authorization: `Bearer ${KEY.slice(0, -1)}x` }, { 'x-api-key': 'nope' }]) {
+    const refusedHeaders: Record<string, string>[] = [
+      {},
+      { authorization: `Bearer ${KEY.slice(0, -1)}x` },
+      { 'x-api-key': 'nope' },
+    ];
+    for (const headers of refusedHeaders) {
       const refused = await send(gw.url, { body, headers });
       expect(refused.status).toBe(401);
       expect(JSON.parse(refused.body.toString()).errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED' });
