@@ -477,10 +477,12 @@ async function thunderingHerd(bench: Bench, oneQueryCalls: number): Promise<Outc
 /** Stops the gateway so that it writes its profile, and prints where its time went. */
 async function printProfile(gateway: Child, profileDir: string): Promise<void> {
   await gateway.stop();
-  // The largest profile is the main thread's (tsx's loader thread writes one too).
-  const file = readdirSync(profileDir)
+  // The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, thread 0): the
+  // history store's PGlite thread and tsx's loader thread write one each too, PGlite's the largest.
+  const files = readdirSync(profileDir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
+    .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size);
+  const file = files.find((f) => f.split('.')[4] === '0') ?? files[0];
   if (file) {
     log(`gateway CPU profile: ${join(profileDir, file)}`);
     process.stderr.write(`${summariseProfile(join(profileDir, file), 25)}\n`);
