@@ -35,8 +35,6 @@ export class CachedAnswers {
       return;
     }
     readBody(req, (body) => {
-      // The client left before its body was whole: nothing to answer.
-      if (body === null) return;
       (req as IncomingMessage & { body?: Buffer }).body = body;
       const text = body.toString();
       // A batch is several operations: not kept.
@@ -91,16 +89,13 @@ export class CachedAnswers {
   }
 }
 
-/** The whole body, or null when the request ended without it. */
-function readBody(req: IncomingMessage, done: (body: Buffer | null) => void): void {
+/**
+ * The whole body. A client that leaves before sending it all never gets `done` called: there is
+ * no one to answer, and the admission slot is freed by the response's close (gate.ts).
+ */
+function readBody(req: IncomingMessage, done: (body: Buffer) => void): void {
   let first: Buffer | null = null;
   let more: Buffer[] | null = null;
-  let settled = false;
-  const settle = (body: Buffer | null) => {
-    if (settled) return;
-    settled = true;
-    done(body);
-  };
   req.on('data', (chunk: Buffer) => {
     if (first === null) first = chunk;
     else {
@@ -108,7 +103,5 @@ function readBody(req: IncomingMessage, done: (body: Buffer | null) => void): vo
       more.push(chunk);
     }
   });
-  req.once('end', () => settle(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0))));
-  req.once('error', () => settle(null));
-  req.once('close', () => settle(null));
+  req.once('end', () => done(more ? Buffer.concat(more) : (first ?? Buffer.alloc(0))));
 }

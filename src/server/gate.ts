@@ -107,20 +107,17 @@ export class Gate {
   }
 
   #admitted(admission: Admission, req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
-    let freed = false;
-    const free = () => {
-      if (freed) return;
-      freed = true;
-      admission.leave();
-    };
-    res.once('close', free);
-    // The client may already be gone while it waited.
+    // The client may already be gone while it waited: its 'close' has been or is being emitted.
     if (res.destroyed || res.writableFinished) {
-      free();
+      admission.leave();
       return false;
     }
+    res.once('close', this.#leave);
     return this.#identify(req, res);
   }
+
+  /** Made once: a closure per request costs on the path of every hit. */
+  readonly #leave = (): void => this.#admission?.leave();
 
   #overloaded(admission: Admission, req: IncomingMessage, res: ServerResponse): false {
     this.#options.refusals.note(
