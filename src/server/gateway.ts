@@ -176,7 +176,7 @@ function gatedListener(
   return (req, res) => {
     if (
       req.method === 'OPTIONS' ||
-      rawPath(req.url ?? '') !== GRAPHQL_ENDPOINT ||
+      (req.url !== GRAPHQL_ENDPOINT && rawPath(req.url ?? '') !== GRAPHQL_ENDPOINT) ||
       (graphiql && isGraphiQLPageRequest(req.method, req.headers.accept))
     ) {
       yoga(req, res);
