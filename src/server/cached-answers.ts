@@ -1,5 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { CORS_EXPOSED_HEADERS, type CorsPolicy } from './cors.js';
+import { currentRequestScope, type RequestScope, runInRequestScope } from './request-scope.js';
 import { type Encoded, type Entry, MAX_BODY_BYTES, type ResponseCache } from './response-cache.js';
 
 /**
@@ -34,23 +35,26 @@ export class CachedAnswers {
       next(req, res);
       return;
     }
+    // The body's events come in the socket's async context, not the request's: a miss is handed
+    // to Yoga back in the request's scope (its log lines, upstream calls and payer).
+    const scope = currentRequestScope();
     readBody(req, (body) => {
       (req as IncomingMessage & { body?: Buffer }).body = body;
       const text = body.toString();
       // A batch is several operations: not kept.
       if (text.trimStart().startsWith('[')) {
-        next(req, res);
+        inScope(scope, next, req, res);
         return;
       }
       const key = this.#cache.key(headers.accept, text);
       const found = this.#cache.find(key);
       if (found === undefined || found instanceof Promise) {
         this.#cache.noteMiss(req, key);
-        if (found === undefined) next(req, res);
+        if (found === undefined) inScope(scope, next, req, res);
         else
           found.then(
-            (entry) => (entry ? this.#send(req, res, entry) : next(req, res)),
-            () => next(req, res),
+            (entry) => (entry ? this.#send(req, res, entry) : inScope(scope, next, req, res)),
+            () => inScope(scope, next, req, res),
           );
         return;
       }
@@ -60,8 +64,13 @@ export class CachedAnswers {
 
   #send(req: IncomingMessage, res: ServerResponse, entry: Entry): void {
     const encoded = this.#cache.encoded(entry, req.headers['accept-encoding']);
-    if (encoded instanceof Promise) encoded.then((ready) => this.#write(req, res, entry, ready));
-    else this.#write(req, res, entry, encoded);
+    if (encoded instanceof Promise) {
+      encoded.then(
+        (ready) => this.#write(req, res, entry, ready),
+        // Compression failing is no reason to bring the process down: this one request is cut.
+        () => res.destroy(),
+      );
+    } else this.#write(req, res, entry, encoded);
   }
 
   #write(req: IncomingMessage, res: ServerResponse, entry: Entry, { body, encoding }: Encoded): void {
@@ -87,6 +96,16 @@ export class CachedAnswers {
     res.writeHead(200, headers);
     res.end(body);
   }
+}
+
+function inScope(
+  scope: RequestScope | undefined,
+  next: RequestListener,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
+  if (scope) runInRequestScope(scope, () => next(req, res));
+  else next(req, res);
 }
 
 /**
