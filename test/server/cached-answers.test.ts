@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMetrics, sumOf } from '../ops/support.js';
+import { eventually, parseMetrics, sumOf } from '../ops/support.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
+import { captureLogs } from '../support/logs.js';
 
 /**
  * Response-cache hits are answered in the node:http listener, after the gate and before Yoga
@@ -153,6 +154,35 @@ describe('cached answers before Yoga', () => {
       expect(answer.status, path).toBe(404);
       expect(answer.body.toString(), path).not.toContain('"edges"');
     }
+  });
+});
+
+describe('cached answers and the request scope', () => {
+  let gw: TestGateway;
+  const logs = captureLogs('debug');
+  beforeAll(async () => {
+    gw = await startGateway({ LOG_LEVEL: 'debug' }, { logger: logs.logger });
+  }, 60_000);
+  afterAll(() => gw.close());
+
+  const requestLine = (reqId: string) =>
+    eventually(
+      () => logs.lines.find((l) => l.msg === 'request' && l.reqId === reqId),
+      `the request line of ${reqId}`,
+    );
+
+  it('runs a miss read before Yoga in its own request scope: its upstream calls and lines are its own', async () => {
+    const body = searchBody(20);
+    const before = gw.app.sandbox!.calls.count();
+    expect((await send(gw.url, { body, headers: { 'x-request-id': 'scope-miss' } })).status).toBe(200);
+    const upstream = gw.app.sandbox!.calls.count() - before;
+    expect(upstream).toBeGreaterThan(0);
+    expect(await requestLine('scope-miss')).toMatchObject({ upstreamCalls: upstream, status: 200 });
+    const attempts = logs.lines.filter((l) => l.msg === 'upstream attempt' && l.reqId === 'scope-miss');
+    expect(attempts).toHaveLength(upstream);
+
+    expect((await send(gw.url, { body, headers: { 'x-request-id': 'scope-hit' } })).status).toBe(200);
+    expect(await requestLine('scope-hit')).toMatchObject({ upstreamCalls: 0, status: 200 });
   });
 });
 
