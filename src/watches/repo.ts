@@ -4,7 +4,7 @@ import type { DeliveryState, HistoryDatabase, WatchEventTable, WatchTable } from
 import type { SeenListing } from './detect.js';
 import type { Watch, WatchEvent, WatchSpec, WebhookDelivery } from './model.js';
 
-/** The watch tables (migration 0003), read and written here only. */
+/** The watch tables (migrations 0003 and 0004), read and written here only. */
 
 type Db = Kysely<HistoryDatabase> | Transaction<HistoryDatabase>;
 
@@ -76,39 +76,58 @@ export async function lockWatch(db: Transaction<HistoryDatabase>, id: string) {
 export async function readSeen(
   db: Db,
   watchId: string,
-): Promise<Map<string, SeenListing & { listing: Listing }>> {
+): Promise<Map<string, StoredSeen>> {
   const rows = await db
     .selectFrom('watch_seen')
-    .select(['provider', 'source_id', 'price', 'listing'])
+    .select(['provider', 'source_id', 'price', 'listing', 'home', 'detail'])
     .where('watch_id', '=', watchId)
     .execute();
   return new Map(
-    rows.map((r) => [`${r.provider}|${r.source_id}`, { price: r.price, listing: parse<Listing>(r.listing) }]),
+    rows.map((r) => [
+      `${r.provider}|${r.source_id}`,
+      {
+        price: r.price,
+        listing: parse<Listing>(r.listing),
+        home: r.home,
+        detail: r.detail === null ? null : parse<Listing>(r.detail),
+      },
+    ]),
   );
+}
+
+export interface StoredSeen extends SeenListing {
+  listing: Listing;
+  home: string | null;
+  detail: Listing | null;
 }
 
 export async function saveSeen(
   db: Db,
   watchId: string,
-  listings: readonly { listing: Listing; price: number | null }[],
+  listings: readonly { listing: Listing; price: number | null; home: string; detail: Listing | null }[],
 ) {
   for (let i = 0; i < listings.length; i += 500) {
     const batch = listings.slice(i, i + 500);
     await db
       .insertInto('watch_seen')
       .values(
-        batch.map(({ listing, price }) => ({
+        batch.map(({ listing, price, home, detail }) => ({
           watch_id: watchId,
           provider: listing.provider,
           source_id: listing.sourceId,
           price,
           listing: JSON.stringify(listing),
+          home,
+          detail: detail === null ? null : JSON.stringify(detail),
         })),
       )
       .onConflict((oc) =>
         oc.columns(['watch_id', 'provider', 'source_id']).doUpdateSet((eb) => ({
           price: eb.ref('excluded.price'),
           listing: eb.ref('excluded.listing'),
+          home: eb.ref('excluded.home'),
+          // A detail read once is kept (collect.ts says why).
+          detail: eb.fn.coalesce('excluded.detail', 'watch_seen.detail'),
         })),
       )
       .execute();

@@ -344,7 +344,10 @@ export class WatchService {
       listTtlMs: 3_600_000,
       detailTtlMs: 3_600_000,
     });
-    const collected = await withinRun(allowance, () => collectMatches(store, watch.filter));
+    const seenBefore = await repo.readSeen(this.#o.db, watch.id);
+    const known = new Map<string, Listing>();
+    for (const [key, seen] of seenBefore) if (seen.detail) known.set(key, seen.detail);
+    const collected = await withinRun(allowance, () => collectMatches(store, watch.filter, known));
     const now = new Date();
     const next = new Date(now.getTime() + this.#everyMs(watch));
 
@@ -361,7 +364,6 @@ export class WatchService {
     }
 
     // Absent from a complete read: withdrawn, or no longer matching. Only the detail tells.
-    const seenBefore = await repo.readSeen(this.#o.db, watch.id);
     const found = new Set(collected.listings.map(seenKey));
     const gone: Listing[] = [];
     const left: Listing[] = [];
@@ -382,11 +384,10 @@ export class WatchService {
       }
     }
 
-    // Homes, not listings: the run's listings and the seen ones it did not find, grouped by the matcher.
-    const homeOf = homesOf([
-      ...collected.listings,
-      ...[...seenBefore].filter(([key]) => !found.has(key)).map(([, seen]) => seen.listing),
-    ]);
+    // Homes, not listings: the search's collapse this run, and the homes stored for what was seen.
+    const storedHomes = new Map<string, string>();
+    for (const [key, seen] of seenBefore) if (seen.home !== null) storedHomes.set(key, seen.home);
+    const homeOf = homesOf(collected.twins, storedHomes);
     const problems = describeProblems(collected.failures, allowance, share);
     let events: WatchEvent[] = [];
     await this.#o.db.transaction().execute(async (tx) => {
@@ -438,7 +439,12 @@ export class WatchService {
       await repo.saveSeen(
         tx,
         watch.id,
-        collected.listings.map((listing) => ({ listing, price: priceOf(listing) })),
+        collected.listings.map((listing) => ({
+          listing,
+          price: priceOf(listing),
+          home: homeOf(seenKey(listing)),
+          detail: collected.details.get(seenKey(listing)) ?? null,
+        })),
       );
       await repo.forgetSeen(tx, watch.id, [...gone, ...left]);
       await tx
@@ -453,6 +459,10 @@ export class WatchService {
         .where('id', '=', watch.id)
         .execute();
     });
+    this.#o.logger.debug(
+      { watch: watch.id, calls: allowance.used, matches: collected.listings.length, events: events.length },
+      'watch run',
+    );
     for (const event of events) this.#o.bus.publish(event);
     if (events.length > 0) this.kickDeliveries();
   }

@@ -65,6 +65,10 @@ export interface WatchSeenTable {
   source_id: string;
   price: number | null;
   listing: ColumnType<unknown, string, string>;
+  /** The seen key naming the listing's home (migration 0004); null in rows from before it. */
+  home: string | null;
+  /** The listing's detail where a run read one to settle a pair; reused by later runs. */
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export type WatchEventKind = 'NEW_LISTING' | 'PRICE_DROP' | 'PRICE_BELOW' | 'DELISTED';
