@@ -189,7 +189,7 @@ const envSchema = z.object({
 
   // Watches and alerts (README, Watches).
   WATCHES_PER_CLIENT: int(1, 100_000).default(50),
-  WATCH_MAX_CALLS_PER_RUN: int(1, 10_000).default(20),
+  WATCH_MAX_CALLS_PER_RUN: int(1, 10_000).default(60),
   WATCH_BUDGET_SHARE: share.default(0.5),
   /** Default 15; 1 in sandbox mode. */
   WATCH_MIN_INTERVAL_MINUTES: int(1, 10_080).optional(),

@@ -43,14 +43,24 @@ export async function collectMatches(
   known: ReadonlyMap<string, Listing> = new Map(),
 ): Promise<Collected> {
   const query = searchQueryOf(filter as SearchRequest, SORT);
-  const plan = planSearch(store, query, (filter.providers as ProviderName[] | null | undefined) ?? null, true);
+  const plan = planSearch(
+    store,
+    query,
+    (filter.providers as ProviderName[] | null | undefined) ?? null,
+    true,
+  );
   const details = new Map<string, Listing>();
   const readDetail = async (stub: Listing): Promise<Listing | null> => {
     const key = seenKey(stub);
     const earlier = details.get(key) ?? known.get(key);
     if (earlier) {
       details.set(key, earlier);
-      return { ...earlier, totalPrice: stub.totalPrice, unitPrice: stub.unitPrice, monthlyRent: stub.monthlyRent };
+      return {
+        ...earlier,
+        totalPrice: stub.totalPrice,
+        unitPrice: stub.unitPrice,
+        monthlyRent: stub.monthlyRent,
+      };
     }
     const detail = (await store.detail(stub)).value;
     if (detail) details.set(key, detail);

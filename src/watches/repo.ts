@@ -73,10 +73,7 @@ export async function lockWatch(db: Transaction<HistoryDatabase>, id: string) {
   );
 }
 
-export async function readSeen(
-  db: Db,
-  watchId: string,
-): Promise<Map<string, StoredSeen>> {
+export async function readSeen(db: Db, watchId: string): Promise<Map<string, StoredSeen>> {
   const rows = await db
     .selectFrom('watch_seen')
     .select(['provider', 'source_id', 'price', 'listing', 'home', 'detail'])
