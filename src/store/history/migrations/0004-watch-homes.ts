@@ -7,11 +7,7 @@ import type { Kysely } from 'kysely';
  * are pruned by age (WATCH_EVENT_RETENTION_DAYS): an index on when they were made.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema
-    .alterTable('watch_seen')
-    .addColumn('home', 'text')
-    .addColumn('detail', 'jsonb')
-    .execute();
+  await db.schema.alterTable('watch_seen').addColumn('home', 'text').addColumn('detail', 'jsonb').execute();
   await db.schema.createIndex('watch_event_at').on('watch_event').column('at').execute();
 }
 
