@@ -206,13 +206,20 @@ export async function listDeliveries(db: Db, watchId: string, first: number): Pr
 }
 
 /**
- * Claims up to `limit` events due for a webhook attempt: their next attempt is pushed past
- * `leaseUntil` in the same statement, so another replica's sweep skips them meanwhile, and a
- * replica that dies mid-attempt leaves them to be tried again once the lease ends.
+ * Claims up to `limit` events due for a webhook attempt under `claim`: their next attempt is
+ * pushed past `leaseUntil` in the same statement, so another replica's sweep skips them meanwhile.
+ * The holder extends the lease while it waits on the receiver (`renewClaims`); a replica that dies
+ * mid-attempt stops extending it, and the event is tried again once the lease ends.
  */
-export async function claimDue(db: Kysely<HistoryDatabase>, now: Date, leaseUntil: Date, limit: number) {
+export async function claimDue(
+  db: Kysely<HistoryDatabase>,
+  claim: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+) {
   const result = await sql<{ id: string }>`
-    update watch_event set next_attempt_at = ${leaseUntil}
+    update watch_event set next_attempt_at = ${leaseUntil}, claim = ${claim}
     where seq in (
       select seq from watch_event
       where delivery = 'PENDING' and next_attempt_at <= ${now}
@@ -233,5 +240,17 @@ export async function claimDue(db: Kysely<HistoryDatabase>, now: Date, leaseUnti
       result.rows.map((r) => r.id),
     )
     .orderBy('watch_event.seq')
+    .execute();
+}
+
+/** The heartbeat of a sweep: its claims still in flight hold until `leaseUntil`. */
+export async function renewClaims(db: Db, claim: string, ids: readonly string[], leaseUntil: Date) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('watch_event')
+    .set({ next_attempt_at: leaseUntil })
+    .where('claim', '=', claim)
+    .where('delivery', '=', 'PENDING')
+    .where('id', 'in', ids)
     .execute();
 }

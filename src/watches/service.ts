@@ -57,8 +57,13 @@ export interface Page<T> {
 }
 
 const MAX_INTERVAL_MINUTES = 7 * 24 * 60;
-/** A webhook attempt's claim: another replica leaves the event alone this long. */
-const LEASE_MS = 60_000;
+/**
+ * A webhook attempt's claim: another replica leaves the event alone this long after the holder's
+ * last heartbeat. Renewed every third of it while the receiver is awaited, so a slow receiver
+ * (up to WEBHOOK_TIMEOUT_MS) keeps its one attempt, and a dead replica's attempt is taken over
+ * within a lease and a sweep instead of after the whole webhook timeout.
+ */
+const LEASE_MS = 15_000;
 
 /**
  * Watches: saved searches that run on a schedule, compare what matches with what they last saw,
@@ -488,87 +493,111 @@ export class WatchService {
   }
 
   async #deliverDue(): Promise<void> {
-    const { db, settings } = this.#o;
-    const delays = settings.webhook.retryDelaysMs;
+    const { db } = this.#o;
     for (;;) {
       if (this.#closed) return;
       const now = new Date();
-      const due = await repo.claimDue(
-        db,
-        now,
-        new Date(now.getTime() + LEASE_MS + settings.webhook.timeoutMs),
-        20,
-      );
+      const claim = randomUUID();
+      const due = await repo.claimDue(db, claim, now, new Date(now.getTime() + LEASE_MS), 20);
       if (due.length === 0) return;
-      await Promise.all(
-        due.map(async (row) => {
-          const spec = (
-            typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings
-          ) as WatchSpec;
-          const event = repo.eventOf(row);
-          const attempt = row.attempts + 1;
-          if (!spec.webhookUrl || !row.webhook_secret || !row.webhook_enabled) {
-            await db
-              .updateTable('watch_event')
-              .set({ delivery: 'FAILED', next_attempt_at: null })
-              .where('id', '=', row.id)
-              .execute();
-            return;
-          }
-          const outcome = await sendWebhook(this.#dispatcher, settings.webhook, {
-            url: spec.webhookUrl,
-            secret: row.webhook_secret,
-            messageId: event.id,
-            body: JSON.stringify({
-              type: `watch.${event.kind.toLowerCase()}`,
-              timestamp: event.at,
-              data: event,
-            }),
-          });
-          const retry = outcome.verdict === 'RETRY' && attempt <= delays.length;
-          const state = outcome.verdict === 'DELIVERED' ? 'DELIVERED' : retry ? 'PENDING' : 'FAILED';
-          await db.transaction().execute(async (tx) => {
-            await tx
-              .insertInto('watch_delivery')
-              .values({
-                watch_id: row.watch_id,
-                event_id: event.id,
-                attempt,
-                at: new Date(),
-                status: outcome.status,
-                duration_ms: outcome.durationMs,
-                error: outcome.error,
-              })
-              .execute();
-            await tx
-              .updateTable('watch_event')
-              .set({
-                delivery: state,
-                attempts: attempt,
-                next_attempt_at: retry ? new Date(Date.now() + (delays[attempt - 1] ?? 0)) : null,
-              })
-              .where('id', '=', row.id)
-              .execute();
-            if (outcome.verdict === 'GONE') {
-              await tx
-                .updateTable('watch')
-                .set({ webhook_enabled: false })
-                .where('id', '=', row.watch_id)
-                .execute();
-              await tx
-                .updateTable('watch_event')
-                .set({ delivery: 'FAILED', next_attempt_at: null })
-                .where('watch_id', '=', row.watch_id)
-                .where('delivery', '=', 'PENDING')
-                .execute();
-            }
-          });
-          if (retry) {
-            const wait = delays[attempt - 1] ?? 0;
-            setTimeout(() => this.kickDeliveries(), wait + 5).unref();
-          }
-        }),
-      );
+      const inFlight = new Set(due.map((row) => row.id));
+      const heartbeat = setInterval(() => {
+        repo
+          .renewClaims(db, claim, [...inFlight], new Date(Date.now() + LEASE_MS))
+          .catch((error: unknown) =>
+            this.#o.logger.warn(
+              { err: { message: (error as Error).message } },
+              'webhook lease renewal failed',
+            ),
+          );
+      }, LEASE_MS / 3);
+      heartbeat.unref();
+      try {
+        await this.#attemptAll(due, claim, inFlight);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    }
+  }
+
+  async #attemptAll(
+    due: Awaited<ReturnType<typeof repo.claimDue>>,
+    claim: string,
+    inFlight: Set<string>,
+  ): Promise<void> {
+    await Promise.all(due.map((row) => this.#attempt(row, claim).finally(() => inFlight.delete(row.id))));
+  }
+
+  async #attempt(row: Awaited<ReturnType<typeof repo.claimDue>>[number], claim: string): Promise<void> {
+    const { db, settings } = this.#o;
+    const delays = settings.webhook.retryDelaysMs;
+    const spec = (typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings) as WatchSpec;
+    const event = repo.eventOf(row);
+    const attempt = row.attempts + 1;
+    if (!spec.webhookUrl || !row.webhook_secret || !row.webhook_enabled) {
+      await db
+        .updateTable('watch_event')
+        .set({ delivery: 'FAILED', next_attempt_at: null })
+        .where('id', '=', row.id)
+        .execute();
+      return;
+    }
+    // Which replica attempts what: an operator (and the replica-death test) can tell.
+    this.#o.logger.debug({ watch: row.watch_id, event: event.id, attempt }, 'webhook attempt');
+    const outcome = await sendWebhook(this.#dispatcher, settings.webhook, {
+      url: spec.webhookUrl,
+      secret: row.webhook_secret,
+      messageId: event.id,
+      body: JSON.stringify({
+        type: `watch.${event.kind.toLowerCase()}`,
+        timestamp: event.at,
+        data: event,
+      }),
+    });
+    const retry = outcome.verdict === 'RETRY' && attempt <= delays.length;
+    const state = outcome.verdict === 'DELIVERED' ? 'DELIVERED' : retry ? 'PENDING' : 'FAILED';
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('watch_delivery')
+        .values({
+          watch_id: row.watch_id,
+          event_id: event.id,
+          attempt,
+          at: new Date(),
+          status: outcome.status,
+          duration_ms: outcome.durationMs,
+          error: outcome.error,
+        })
+        .execute();
+      await tx
+        .updateTable('watch_event')
+        .set({
+          delivery: state,
+          attempts: attempt,
+          next_attempt_at: retry ? new Date(Date.now() + (delays[attempt - 1] ?? 0)) : null,
+          claim: null,
+        })
+        .where('id', '=', row.id)
+        // A claim lost meanwhile (this process stalled past its lease) is another's now.
+        .where('claim', '=', claim)
+        .execute();
+      if (outcome.verdict === 'GONE') {
+        await tx
+          .updateTable('watch')
+          .set({ webhook_enabled: false })
+          .where('id', '=', row.watch_id)
+          .execute();
+        await tx
+          .updateTable('watch_event')
+          .set({ delivery: 'FAILED', next_attempt_at: null })
+          .where('watch_id', '=', row.watch_id)
+          .where('delivery', '=', 'PENDING')
+          .execute();
+      }
+    });
+    if (retry) {
+      const wait = delays[attempt - 1] ?? 0;
+      setTimeout(() => this.kickDeliveries(), wait + 5).unref();
     }
   }
 }

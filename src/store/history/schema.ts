@@ -87,6 +87,8 @@ export interface WatchEventTable {
   delivery: DeliveryState;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp | null;
+  /** The sweep holding the event for a webhook attempt (migration 0004); null when none. */
+  claim: string | null;
 }
 
 export interface WatchDeliveryTable {
