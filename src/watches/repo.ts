@@ -254,3 +254,27 @@ export async function renewClaims(db: Db, claim: string, ids: readonly string[],
     .where('id', 'in', ids)
     .execute();
 }
+
+/**
+ * Deletes the events made before `before` that no webhook attempt awaits (delivered, failed, or
+ * never sent: a subscriber had them live, a client paging `events` had them for the retention
+ * period), with their delivery log. A PENDING event stays whatever its age: it is not lost.
+ */
+export async function pruneEvents(db: Kysely<HistoryDatabase>, before: Date): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const gone = await tx
+      .deleteFrom('watch_event')
+      .where('at', '<', before)
+      .where('delivery', '<>', 'PENDING')
+      .returning('id')
+      .execute();
+    const ids = gone.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      await tx
+        .deleteFrom('watch_delivery')
+        .where('event_id', 'in', ids.slice(i, i + 500))
+        .execute();
+    }
+    return ids.length;
+  });
+}

@@ -34,6 +34,10 @@ export interface WatchSettings {
   minIntervalMinutes: number;
   /** How long a "minute" of intervalMinutes is: 60 000 ms; tests compress it (WATCH_MINUTE_MS). */
   minuteMs: number;
+  /** WATCH_EVENT_RETENTION_DAYS. */
+  eventRetentionDays: number;
+  /** How often old events are pruned; every 6 hours, and once a minute after start (tests shorten it). */
+  pruneEveryMs?: number;
   webhook: WebhookSettings & {
     /** How often due webhook attempts are looked for (they are also tried right after a run). */
     sweepMs: number;
@@ -74,6 +78,7 @@ export class WatchService {
   readonly #o: WatchServiceOptions;
   readonly #dispatcher;
   readonly #sweep: NodeJS.Timeout;
+  readonly #pruneTimers: NodeJS.Timeout[];
   #sweeping: Promise<void> | null = null;
   #again = false;
   #closed = false;
@@ -88,6 +93,10 @@ export class WatchService {
     );
     this.#sweep = setInterval(() => this.kickDeliveries(), options.settings.webhook.sweepMs);
     this.#sweep.unref();
+    const every = options.settings.pruneEveryMs ?? 6 * 3_600_000;
+    const prune = () => void this.#track(this.pruneEvents());
+    this.#pruneTimers = [setInterval(prune, every), setTimeout(prune, Math.min(every, 60_000))];
+    for (const timer of this.#pruneTimers) timer.unref();
   }
 
   get settings(): WatchSettings {
@@ -108,6 +117,7 @@ export class WatchService {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweep);
+    for (const timer of this.#pruneTimers) clearTimeout(timer);
     await this.#o.scheduler.close();
     await Promise.allSettled([...this.#running]);
     await this.#sweeping;
@@ -215,6 +225,22 @@ export class WatchService {
     if (Number(result.numDeletedRows) === 0) return false;
     await this.#o.scheduler.remove(id);
     return true;
+  }
+
+  /**
+   * Deletes events older than WATCH_EVENT_RETENTION_DAYS that no webhook attempt awaits. Any
+   * replica may do it, at any time: deleting what another already deleted deletes nothing.
+   */
+  async pruneEvents(at = Date.now()): Promise<number> {
+    const before = new Date(at - this.#o.settings.eventRetentionDays * 86_400_000);
+    try {
+      const deleted = await repo.pruneEvents(this.#o.db, before);
+      if (deleted > 0) this.#o.logger.info({ deleted, before }, 'watch event retention pruned events');
+      return deleted;
+    } catch (error) {
+      this.#o.logger.warn({ err: { message: (error as Error).message } }, 'watch event retention failed');
+      return 0;
+    }
   }
 
   /** runWatch: now, counted like any run. */
