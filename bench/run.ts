@@ -121,6 +121,9 @@ interface Bench {
   gateway: Child;
   gatewayUrl: string;
   systems: readonly System[];
+  /** The gateway with the response cache off, and where its CPU profile goes (BENCH_PROFILE). */
+  uncached: Child;
+  uncachedProfileDir: string | null;
   /** The systems of the response-cache-off scenario: the yardsticks and the gateway without it. */
   uncachedSystems: readonly System[];
   ref: ListingRef;
@@ -215,7 +218,9 @@ async function main(): Promise<void> {
   if (picked('store')) outcomes.push(await storeScenario(sandbox, upstream));
   if (picked('burst')) outcomes.push(await burstScenario(upstream, false));
   if (picked('replicas')) outcomes.push(await replicas());
-  if (profileDir) await printProfile(bench.gateway, profileDir);
+  if (profileDir) await printProfile(bench.gateway, profileDir, 'gateway');
+  if (bench.uncachedProfileDir && picked('uncached'))
+    await printProfile(bench.uncached, bench.uncachedProfileDir, 'gateway, response cache off');
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }
 
@@ -263,8 +268,13 @@ async function startSystems(
   const mercuriusUrl = await mercurius.call<string>('serve', answers);
 
   // The same gateway with the response cache off: every request executes on warm listing caches.
+  // Profiled too (its own directory): its executions are the uncached scenario's whole cost.
+  const uncachedProfileDir = profileDir
+    ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-uncached-'))
+    : null;
   const { child: uncached, ready: uncachedUrl } = await start<string>('gateway', {
     env: { ...gatewayEnv(upstream), RESPONSE_CACHE_MAX_ENTRIES: '0' },
+    execArgv: uncachedProfileDir ? ['--cpu-prof', '--cpu-prof-dir', uncachedProfileDir] : [],
   });
   await graphql(uncachedUrl, searchBody(settings.searchCity));
 
@@ -277,6 +287,8 @@ async function startSystems(
       { name: 'plain yoga', child: plain, url: plainUrl },
       { name: 'gateway', child: gateway, url: gatewayUrl },
     ],
+    uncached,
+    uncachedProfileDir,
     uncachedSystems: [
       { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
       { name: 'plain yoga', child: plain, url: plainUrl },
@@ -475,14 +487,14 @@ async function thunderingHerd(bench: Bench, oneQueryCalls: number): Promise<Outc
 }
 
 /** Stops the gateway so that it writes its profile, and prints where its time went. */
-async function printProfile(gateway: Child, profileDir: string): Promise<void> {
+async function printProfile(gateway: Child, profileDir: string, name: string): Promise<void> {
   await gateway.stop();
   // The largest profile is the main thread's (tsx's loader thread writes one too).
   const file = readdirSync(profileDir)
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
   if (file) {
-    log(`gateway CPU profile: ${join(profileDir, file)}`);
+    log(`${name} CPU profile: ${join(profileDir, file)}`);
     process.stderr.write(`${summariseProfile(join(profileDir, file), 25)}\n`);
   }
 }
@@ -578,7 +590,7 @@ async function burstScenario(
     rows.push(report.row);
     yardsticks.push(report.yardstick);
     log(`  ${report.yardstick.result}`);
-    if (profileDir) await printProfile(gateway, profileDir);
+    if (profileDir) await printProfile(gateway, profileDir, `gateway (${label})`);
     else await gateway.stop();
   }
   await prober.stop();
