@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -124,6 +124,8 @@ interface Bench {
   /** The gateway with the response cache off, and where its CPU profile goes (BENCH_PROFILE). */
   uncached: Child;
   uncachedProfileDir: string | null;
+  /** When it was started (performance.now() of this process): its profile's origin, roughly. */
+  uncachedStarted: number;
   /** The systems of the response-cache-off scenario: the yardsticks and the gateway without it. */
   uncachedSystems: readonly System[];
   ref: ListingRef;
@@ -202,10 +204,13 @@ async function main(): Promise<void> {
       await warmScenario(bench, 'warm listing', listingBody(bench.ref)),
       graphiqlPage(bench.graphiql),
     );
-  if (picked('uncached'))
+  let uncachedSince: number | null = null;
+  if (picked('uncached')) {
+    uncachedSince = performance.now();
     outcomes.push(
       await warmScenario(bench, UNCACHED, searchBody(settings.searchCity), bench.uncachedSystems),
     );
+  }
   if (picked('cold')) {
     const cold = await coldSearch(bench);
     outcomes.push(cold.outcome, await thunderingHerd(bench, cold.oneQueryCalls));
@@ -219,8 +224,13 @@ async function main(): Promise<void> {
   if (picked('burst')) outcomes.push(await burstScenario(upstream, false));
   if (picked('replicas')) outcomes.push(await replicas());
   if (profileDir) await printProfile(bench.gateway, profileDir, 'gateway');
-  if (bench.uncachedProfileDir && picked('uncached'))
-    await printProfile(bench.uncached, bench.uncachedProfileDir, 'gateway, response cache off');
+  if (bench.uncachedProfileDir && uncachedSince !== null)
+    await printProfile(
+      bench.uncached,
+      bench.uncachedProfileDir,
+      'gateway, response cache off (its scenario on)',
+      uncachedSince - bench.uncachedStarted,
+    );
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }
 
@@ -272,6 +282,7 @@ async function startSystems(
   const uncachedProfileDir = profileDir
     ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-uncached-'))
     : null;
+  const uncachedStarted = performance.now();
   const { child: uncached, ready: uncachedUrl } = await start<string>('gateway', {
     env: { ...gatewayEnv(upstream), RESPONSE_CACHE_MAX_ENTRIES: '0' },
     execArgv: uncachedProfileDir ? ['--cpu-prof', '--cpu-prof-dir', uncachedProfileDir] : [],
@@ -289,6 +300,7 @@ async function startSystems(
     ],
     uncached,
     uncachedProfileDir,
+    uncachedStarted,
     uncachedSystems: [
       { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
       { name: 'plain yoga', child: plain, url: plainUrl },
@@ -487,15 +499,21 @@ async function thunderingHerd(bench: Bench, oneQueryCalls: number): Promise<Outc
 }
 
 /** Stops the gateway so that it writes its profile, and prints where its time went. */
-async function printProfile(gateway: Child, profileDir: string, name: string): Promise<void> {
+async function printProfile(
+  gateway: Child,
+  profileDir: string,
+  name: string,
+  skipFirstMs = 0,
+): Promise<void> {
   await gateway.stop();
-  // The largest profile is the main thread's (tsx's loader thread writes one too).
+  // The main thread's profile: CPU.<date>.<time>.<pid>.<thread>.<seq>, thread 0. Not the largest:
+  // tsx's loader thread and PGlite's thread (its initdb) write their own, PGlite's often larger.
   const file = readdirSync(profileDir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size)[0];
+    .find((f) => f.split('.')[4] === '0');
   if (file) {
     log(`${name} CPU profile: ${join(profileDir, file)}`);
-    process.stderr.write(`${summariseProfile(join(profileDir, file), 25)}\n`);
+    process.stderr.write(`${summariseProfile(join(profileDir, file), 25, skipFirstMs)}\n`);
   }
 }
 
