@@ -1,5 +1,5 @@
 import type { Community, ProviderName } from '../domain/listing.js';
-import type { CommunityQuery } from '../providers/provider.js';
+import type { CommunityPage, CommunityQuery } from '../providers/provider.js';
 import { communityProvider, PROVIDER_RULES } from '../providers/rules.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { encodeCursor, fingerprintOf, type SearchCursor } from './cursor.js';
@@ -134,13 +134,40 @@ export async function findCommunityRecord(
   store: ListingStore,
   ref: CommunityView,
 ): Promise<Community | null> {
+  const where = listPageOf(store, ref);
+  if (!where) return null;
+  const { value } = await store.communityPage(where.provider, where.query, 0);
+  return recordIn(value, ref, where.provider);
+}
+
+/**
+ * The same record when its list page is fresh in this process's cache, without waiting (the warm
+ * path of the community fields); undefined when `findCommunityRecord` must be asked.
+ */
+export function findCommunityRecordNow(
+  store: ListingStore,
+  ref: CommunityView,
+): Community | null | undefined {
+  const where = listPageOf(store, ref);
+  if (!where) return null;
+  const page = store.peekCommunityPage(where.provider, where.query, 0);
+  return page && recordIn(page, ref, where.provider);
+}
+
+function listPageOf(
+  store: ListingStore,
+  ref: CommunityView,
+): { provider: ProviderName; query: CommunityQuery } | null {
   if (!ref.cityId || ref.fetchedAt) return null;
   const provider = communityProvider(store.providers.values());
   if (!provider) return null;
-  const { value } = await store.communityPage(provider.name, { cityId: ref.cityId, keyword: ref.name }, 0);
-  if (ref.sourceId && ref.provider === provider.name)
-    return value.communities.find((c) => c.sourceId === ref.sourceId) ?? null;
-  const same = value.communities.filter(
+  return { provider: provider.name, query: { cityId: ref.cityId, keyword: ref.name } };
+}
+
+function recordIn(page: CommunityPage, ref: CommunityView, provider: ProviderName): Community | null {
+  if (ref.sourceId && ref.provider === provider)
+    return page.communities.find((c) => c.sourceId === ref.sourceId) ?? null;
+  const same = page.communities.filter(
     (c) =>
       sameName(c.name, ref.name) && (!ref.districtId || !c.districtId || c.districtId === ref.districtId),
   );

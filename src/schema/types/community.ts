@@ -1,6 +1,11 @@
 import { PROVIDERS, type ProviderName } from '../../domain/listing.js';
 import { isUpstreamError } from '../../http/errors.js';
-import { type CommunityView, findCommunityRecord, mergeCommunity } from '../../search/communities.js';
+import {
+  type CommunityView,
+  findCommunityRecord,
+  findCommunityRecordNow,
+  mergeCommunity,
+} from '../../search/communities.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, upstreamGraphQLError } from '../errors.js';
@@ -38,7 +43,7 @@ function parseCommunityLocalId(localId: string): CommunityView {
   };
 }
 
-const views = new WeakMap<GraphQLContext, Map<string, Promise<CommunityView>>>();
+const views = new WeakMap<GraphQLContext, Map<string, CommunityView | Promise<CommunityView>>>();
 
 /**
  * What every source knows of this community, merged (search/communities.ts): a list record is
@@ -57,7 +62,11 @@ export function mergedCommunity(
   }
   const key = communityLocalId(c);
   let view = cache.get(key);
-  if (!view) {
+  if (view) return view;
+  // Warm: the list page is in memory, and every field of this community answers without a promise.
+  const now = findCommunityRecordNow(ctx.store, c);
+  if (now !== undefined) view = mergeCommunity(c, now);
+  else
     view = findCommunityRecord(ctx.store, c).then(
       (record) => mergeCommunity(c, record),
       (error: unknown) => {
@@ -66,8 +75,7 @@ export function mergedCommunity(
         return c;
       },
     );
-    cache.set(key, view);
-  }
+  cache.set(key, view);
   return view;
 }
 

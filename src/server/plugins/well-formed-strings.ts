@@ -35,6 +35,10 @@ export function useWellFormedStrings(): Plugin {
 
 /** `field(arg.path)` of the first argument holding an ill-formed string, or null. */
 export function illFormedArgument(document: DocumentNode, variables: Record<string, unknown>): string | null {
+  // The document's own literals are well-formed (the lexer refuses lone surrogates), so only the
+  // variables can bring one: when none does, the walk over every argument (on every request) is
+  // not needed. It runs only to name the argument of a bad one.
+  if (illFormedPath(variables) === null) return null;
   let found: string | null = null;
   const check = (owner: string, node: ArgumentNode) => {
     if (found !== null) return;
