@@ -140,18 +140,37 @@ export async function findCommunityRecord(
   return recordIn(value, ref, where.provider);
 }
 
+/** A listing's community reference, merged from a list page held in memory (mergedCommunityNow). */
+export interface WarmCommunity {
+  view: CommunityView;
+  /** The page it was merged from: the merge stands as long as the cache holds this very page. */
+  page: CommunityPage;
+  key: string;
+}
+
 /**
- * The same record when its list page is fresh in this process's cache, without waiting (the warm
- * path of the community fields); undefined when `findCommunityRecord` must be asked.
+ * Merges kept across requests, by reference object (a detail's community is one object as long as
+ * the detail is cached): a warm page is then one cache look-up per community per request, not a
+ * key built, a page searched and a record merged again.
  */
-export function findCommunityRecordNow(
-  store: ListingStore,
-  ref: CommunityView,
-): Community | null | undefined {
+const warmMerges = new WeakMap<CommunityView, WarmCommunity>();
+
+/**
+ * The merged view when the community's list page is fresh in this process's cache, without
+ * waiting (the warm path of the community fields); undefined when `findCommunityRecord` must be
+ * asked. A reference with no list to look in stands as it is.
+ */
+export function mergedCommunityNow(store: ListingStore, ref: CommunityView): CommunityView | undefined {
+  const kept = warmMerges.get(ref);
+  if (kept && store.peekCommunityPageAt(kept.key) === kept.page) return kept.view;
   const where = listPageOf(store, ref);
-  if (!where) return null;
-  const page = store.peekCommunityPage(where.provider, where.query, 0);
-  return page && recordIn(page, ref, where.provider);
+  if (!where) return ref;
+  const key = store.communityPageKey(where.provider, where.query, 0);
+  const page = store.peekCommunityPageAt(key);
+  if (!page) return undefined;
+  const view = mergeCommunity(ref, recordIn(page, ref, where.provider));
+  warmMerges.set(ref, { view, page, key });
+  return view;
 }
 
 function listPageOf(

@@ -163,13 +163,17 @@ export class ListingStore {
     const provider = this.require(name);
     if (!provider.searchCommunities) throw new Error(`${name} has no community list`);
     const search = provider.searchCommunities.bind(provider);
-    return this.communityPages.get(`${name}|${canonical(query)}|${page}`, () => search(query, page));
+    return this.communityPages.get(this.communityPageKey(name, query, page), () => search(query, page));
+  }
+
+  /** The cache key of a community page: a caller that reads one page often keeps it (peekCommunityPageAt). */
+  communityPageKey(name: ProviderName, query: CommunityQuery, page: number): string {
+    return `${name}|${canonical(query)}|${page}`;
   }
 
   /** A fresh community page in this process's cache, without waiting; undefined: ask `communityPage`. */
-  peekCommunityPage(name: ProviderName, query: CommunityQuery, page: number): CommunityPage | undefined {
-    if (!this.providers.get(name)?.searchCommunities) return undefined;
-    return this.communityPages.peek(`${name}|${canonical(query)}|${page}`);
+  peekCommunityPageAt(key: string): CommunityPage | undefined {
+    return this.communityPages.peek(key);
   }
 
   get sizes(): { detail: number; search: number; community: number } {

@@ -11,7 +11,7 @@ import { delistedListing } from '../delisted-listing.js';
 import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
 import { encodeGlobalId, isValidSourceId, listingLocalId, parseListingLocalId } from '../ids.js';
 import { AgentNode } from './agent.js';
-import { CommunityType } from './community.js';
+import { type CommunityShape, CommunityType } from './community.js';
 import { DistrictType, districtOf } from './district.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, OrientationEnum, ProviderEnum } from './enums.js';
 import { FloorType } from './floor.js';
@@ -128,7 +128,7 @@ export const ListingNode = builder.loadableNode('Listing', {
       type: CommunityType,
       nullable: true,
       description: 'The community (小区).',
-      resolve: detailField('community', (c, l) => c && { ...c, provider: l.provider, cityId: l.cityId }),
+      resolve: detailField('community', (c, l) => c && communityRef(c, l)),
     }),
     district: t.field({
       type: DistrictType,
@@ -262,6 +262,21 @@ function detailField<F extends ListingField, R = Listing[F]>(
         },
       );
   };
+}
+
+const communityRefs = new WeakMap<NonNullable<Listing['community']>, CommunityShape>();
+
+/**
+ * The listing's community as the Community fields read it, one object per cached listing across
+ * requests: the merges of its fields are kept by this object (search/communities.ts).
+ */
+function communityRef(community: NonNullable<Listing['community']>, listing: Listing): CommunityShape {
+  let ref = communityRefs.get(community);
+  if (!ref) {
+    ref = { ...community, provider: listing.provider, cityId: listing.cityId };
+    communityRefs.set(community, ref);
+  }
+  return ref;
 }
 
 const warmDetails = new WeakMap<GraphQLContext, Map<Listing, Listing>>();

@@ -35,10 +35,19 @@ export function useWellFormedStrings(): Plugin {
 
 /** `field(arg.path)` of the first argument holding an ill-formed string, or null. */
 export function illFormedArgument(document: DocumentNode, variables: Record<string, unknown>): string | null {
-  // The document's own literals are well-formed (the lexer refuses lone surrogates), so only the
-  // variables can bring one: when none does, the walk over every argument (on every request) is
-  // not needed. It runs only to name the argument of a bad one.
-  if (illFormedPath(variables) === null) return null;
+  // Once a document's literals are known good (a walk found nothing), only the variables can bring
+  // a lone surrogate: the walk over every argument then runs again only to name the argument of a
+  // bad variable, not on every request. Documents are kept by Yoga's parse cache, one object each.
+  const variablesClean = illFormedPath(variables) === null;
+  if (variablesClean && cleanDocuments.has(document)) return null;
+  const found = walkArguments(document, variables);
+  if (found === null && variablesClean) cleanDocuments.add(document);
+  return found;
+}
+
+const cleanDocuments = new WeakSet<DocumentNode>();
+
+function walkArguments(document: DocumentNode, variables: Record<string, unknown>): string | null {
   let found: string | null = null;
   const check = (owner: string, node: ArgumentNode) => {
     if (found !== null) return;
