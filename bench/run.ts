@@ -335,6 +335,7 @@ async function warmScenario(
     for (const system of systems) {
       await system.child.call('peak');
       const before = await bench.calls();
+      const cpuBefore = await system.child.call<number>('cpu');
       const figures = await load({
         url: system.url,
         connections: settings.connections,
@@ -342,9 +343,12 @@ async function warmScenario(
         body,
       });
       const peak = await system.child.call<number>('peak');
+      // CPU per request: steadier than req/s on a loaded machine (it leaves out time spent waiting
+      // for a core), though cache and scheduler contention still move it.
+      const cpuMs = (((await system.child.call<number>('cpu')) - cpuBefore) * 1000) / figures.requests;
       log(
-        `  ${system.name}: ${figures.requestsPerSecond.toFixed(0)} req/s, p99 ${figures.p99Ms} ms, ` +
-          `status ${JSON.stringify(figures.statusCodes)}`,
+        `  ${system.name}: ${figures.requestsPerSecond.toFixed(0)} req/s, ${cpuMs.toFixed(2)} CPU ms/request, ` +
+          `p99 ${figures.p99Ms} ms, status ${JSON.stringify(figures.statusCodes)}`,
       );
       const spent = (await bench.calls()) - before;
       runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
