@@ -141,7 +141,7 @@ export async function findCommunityRecord(
 }
 
 /** A listing's community reference, merged from a list page held in memory (mergedCommunityNow). */
-export interface WarmCommunity {
+interface WarmCommunity {
   view: CommunityView;
   /** The page it was merged from: the merge stands as long as the cache holds this very page. */
   page: CommunityPage;
