@@ -22,6 +22,11 @@ export interface SharedCache<V> {
    */
   clear(): void;
   get(key: string): Promise<CacheEntry<V> | undefined>;
+  /**
+   * What this process holds for the key, without waiting: the warm path reads through it so that a
+   * field answered from memory costs no promise. Never asks Redis (the caller falls back to `get`).
+   */
+  peek(key: string): CacheEntry<V> | undefined;
   set(key: string, value: V, storedAt?: number): Promise<void>;
 }
 
@@ -66,6 +71,10 @@ export class MemoryCache<V extends {}> implements SharedCache<V> {
   }
 
   async get(key: string): Promise<CacheEntry<V> | undefined> {
+    return this.#lru.get(key);
+  }
+
+  peek(key: string): CacheEntry<V> | undefined {
     return this.#lru.get(key);
   }
 
@@ -115,6 +124,10 @@ export class RedisCache<V extends {}> implements SharedCache<V> {
     if (!shared || (front && front.storedAt >= shared.storedAt)) return front;
     await this.#front.set(key, shared.value, shared.storedAt);
     return shared;
+  }
+
+  peek(key: string): CacheEntry<V> | undefined {
+    return this.#front.peek(key);
   }
 
   async set(key: string, value: V, storedAt = this.#now()): Promise<void> {
