@@ -17,9 +17,10 @@ function moduleOf(url: string): string {
 
 /**
  * Busy CPU time of a V8 `.cpuprofile` (idle left out), by module and by function (self time:
- * time spent in the function's own code, not in what it calls).
+ * time spent in the function's own code, not in what it calls), leaving out the first
+ * `skipFirstMs` of the profile.
  */
-export function summariseProfile(file: string, top: number): string {
+export function summariseProfile(file: string, top: number, skipFirstMs = 0): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as {
     nodes: ProfileNode[];
     samples: number[];
@@ -29,9 +30,13 @@ export function summariseProfile(file: string, top: number): string {
   const byFunction = new Map<string, number>();
   const byModule = new Map<string, number>();
   let busyUs = 0;
+  let elapsedUs = 0;
   profile.samples.forEach((id, i) => {
     const frame = nodes.get(id)?.callFrame;
     const delta = profile.timeDeltas[i] ?? 0;
+    elapsedUs += delta;
+    // Startup (module loading, compilation) is not what a steady-state scenario costs.
+    if (elapsedUs < skipFirstMs * 1000) return;
     if (!frame || frame.functionName === '(idle)') return;
     busyUs += delta;
     const module = moduleOf(frame.url);

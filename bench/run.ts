@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,11 @@ interface Bench {
   gateway: Child;
   gatewayUrl: string;
   systems: readonly System[];
+  /** The gateway with the response cache off, and where its CPU profile goes (BENCH_PROFILE). */
+  uncached: Child;
+  uncachedProfileDir: string | null;
+  /** When it was started (performance.now() of this process): its profile's origin, roughly. */
+  uncachedStarted: number;
   /** The systems of the response-cache-off scenario: the yardsticks and the gateway without it. */
   uncachedSystems: readonly System[];
   ref: ListingRef;
@@ -199,10 +204,13 @@ async function main(): Promise<void> {
       await warmScenario(bench, 'warm listing', listingBody(bench.ref)),
       graphiqlPage(bench.graphiql),
     );
-  if (picked('uncached'))
+  let uncachedSince: number | null = null;
+  if (picked('uncached')) {
+    uncachedSince = performance.now();
     outcomes.push(
       await warmScenario(bench, UNCACHED, searchBody(settings.searchCity), bench.uncachedSystems),
     );
+  }
   if (picked('cold')) {
     const cold = await coldSearch(bench);
     outcomes.push(cold.outcome, await thunderingHerd(bench, cold.oneQueryCalls));
@@ -215,7 +223,14 @@ async function main(): Promise<void> {
   if (picked('store')) outcomes.push(await storeScenario(sandbox, upstream));
   if (picked('burst')) outcomes.push(await burstScenario(upstream, false));
   if (picked('replicas')) outcomes.push(await replicas());
-  if (profileDir) await printProfile(bench.gateway, profileDir);
+  if (profileDir) await printProfile(bench.gateway, profileDir, 'gateway');
+  if (bench.uncachedProfileDir && uncachedSince !== null)
+    await printProfile(
+      bench.uncached,
+      bench.uncachedProfileDir,
+      'gateway, response cache off (its scenario on)',
+      uncachedSince - bench.uncachedStarted,
+    );
   writeResult(bench, outcomes, memory?.checkpoints ?? []);
 }
 
@@ -263,8 +278,14 @@ async function startSystems(
   const mercuriusUrl = await mercurius.call<string>('serve', answers);
 
   // The same gateway with the response cache off: every request executes on warm listing caches.
+  // Profiled too (its own directory): its executions are the uncached scenario's whole cost.
+  const uncachedProfileDir = profileDir
+    ? mkdtempSync(join(tmpdir(), 'listing-graph-profile-uncached-'))
+    : null;
+  const uncachedStarted = performance.now();
   const { child: uncached, ready: uncachedUrl } = await start<string>('gateway', {
     env: { ...gatewayEnv(upstream), RESPONSE_CACHE_MAX_ENTRIES: '0' },
+    execArgv: uncachedProfileDir ? ['--cpu-prof', '--cpu-prof-dir', uncachedProfileDir] : [],
   });
   await graphql(uncachedUrl, searchBody(settings.searchCity));
 
@@ -277,6 +298,9 @@ async function startSystems(
       { name: 'plain yoga', child: plain, url: plainUrl },
       { name: 'gateway', child: gateway, url: gatewayUrl },
     ],
+    uncached,
+    uncachedProfileDir,
+    uncachedStarted,
     uncachedSystems: [
       { name: 'ceiling (node:http)', child: ceiling, url: ceilingUrl },
       { name: 'plain yoga', child: plain, url: plainUrl },
@@ -311,6 +335,7 @@ async function warmScenario(
     for (const system of systems) {
       await system.child.call('peak');
       const before = await bench.calls();
+      const cpuBefore = await system.child.call<number>('cpu');
       const figures = await load({
         url: system.url,
         connections: settings.connections,
@@ -318,9 +343,12 @@ async function warmScenario(
         body,
       });
       const peak = await system.child.call<number>('peak');
+      // CPU per request: steadier than req/s on a loaded machine (it leaves out time spent waiting
+      // for a core), though cache and scheduler contention still move it.
+      const cpuMs = (((await system.child.call<number>('cpu')) - cpuBefore) * 1000) / figures.requests;
       log(
-        `  ${system.name}: ${figures.requestsPerSecond.toFixed(0)} req/s, p99 ${figures.p99Ms} ms, ` +
-          `status ${JSON.stringify(figures.statusCodes)}`,
+        `  ${system.name}: ${figures.requestsPerSecond.toFixed(0)} req/s, ${cpuMs.toFixed(2)} CPU ms/request, ` +
+          `p99 ${figures.p99Ms} ms, status ${JSON.stringify(figures.statusCodes)}`,
       );
       const spent = (await bench.calls()) - before;
       runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
@@ -475,17 +503,21 @@ async function thunderingHerd(bench: Bench, oneQueryCalls: number): Promise<Outc
 }
 
 /** Stops the gateway so that it writes its profile, and prints where its time went. */
-async function printProfile(gateway: Child, profileDir: string): Promise<void> {
+async function printProfile(
+  gateway: Child,
+  profileDir: string,
+  name: string,
+  skipFirstMs = 0,
+): Promise<void> {
   await gateway.stop();
-  // The main thread's profile (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, thread 0): the
-  // history store's PGlite thread and tsx's loader thread write one each too, PGlite's the largest.
-  const files = readdirSync(profileDir)
+  // The main thread's profile: CPU.<date>.<time>.<pid>.<thread>.<seq>, thread 0. Not the largest:
+  // tsx's loader thread and PGlite's thread (its initdb) write their own, PGlite's often larger.
+  const file = readdirSync(profileDir)
     .filter((f) => f.endsWith('.cpuprofile'))
-    .sort((a, b) => statSync(join(profileDir, b)).size - statSync(join(profileDir, a)).size);
-  const file = files.find((f) => f.split('.')[4] === '0') ?? files[0];
+    .find((f) => f.split('.')[4] === '0');
   if (file) {
-    log(`gateway CPU profile: ${join(profileDir, file)}`);
-    process.stderr.write(`${summariseProfile(join(profileDir, file), 25)}\n`);
+    log(`${name} CPU profile: ${join(profileDir, file)}`);
+    process.stderr.write(`${summariseProfile(join(profileDir, file), 25, skipFirstMs)}\n`);
   }
 }
 
@@ -580,7 +612,7 @@ async function burstScenario(
     rows.push(report.row);
     yardsticks.push(report.yardstick);
     log(`  ${report.yardstick.result}`);
-    if (profileDir) await printProfile(gateway, profileDir);
+    if (profileDir) await printProfile(gateway, profileDir, `gateway (${label})`);
     else await gateway.stop();
   }
   await prober.stop();

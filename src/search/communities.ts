@@ -1,5 +1,5 @@
 import type { Community, ProviderName } from '../domain/listing.js';
-import type { CommunityQuery } from '../providers/provider.js';
+import type { CommunityPage, CommunityQuery } from '../providers/provider.js';
 import { communityProvider, PROVIDER_RULES } from '../providers/rules.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { encodeCursor, fingerprintOf, type SearchCursor } from './cursor.js';
@@ -134,13 +134,59 @@ export async function findCommunityRecord(
   store: ListingStore,
   ref: CommunityView,
 ): Promise<Community | null> {
+  const where = listPageOf(store, ref);
+  if (!where) return null;
+  const { value } = await store.communityPage(where.provider, where.query, 0);
+  return recordIn(value, ref, where.provider);
+}
+
+/** A listing's community reference, merged from a list page held in memory (mergedCommunityNow). */
+interface WarmCommunity {
+  view: CommunityView;
+  /** The page it was merged from: the merge stands as long as the cache holds this very page. */
+  page: CommunityPage;
+  key: string;
+}
+
+/**
+ * Merges kept across requests, by reference object (a detail's community is one object as long as
+ * the detail is cached): a warm page is then one cache look-up per community per request, not a
+ * key built, a page searched and a record merged again.
+ */
+const warmMerges = new WeakMap<CommunityView, WarmCommunity>();
+
+/**
+ * The merged view when the community's list page is fresh in this process's cache, without
+ * waiting (the warm path of the community fields); undefined when `findCommunityRecord` must be
+ * asked. A reference with no list to look in stands as it is.
+ */
+export function mergedCommunityNow(store: ListingStore, ref: CommunityView): CommunityView | undefined {
+  const kept = warmMerges.get(ref);
+  if (kept && store.peekCommunityPageAt(kept.key) === kept.page) return kept.view;
+  const where = listPageOf(store, ref);
+  if (!where) return ref;
+  const key = store.communityPageKey(where.provider, where.query, 0);
+  const page = store.peekCommunityPageAt(key);
+  if (!page) return undefined;
+  const view = mergeCommunity(ref, recordIn(page, ref, where.provider));
+  warmMerges.set(ref, { view, page, key });
+  return view;
+}
+
+function listPageOf(
+  store: ListingStore,
+  ref: CommunityView,
+): { provider: ProviderName; query: CommunityQuery } | null {
   if (!ref.cityId || ref.fetchedAt) return null;
   const provider = communityProvider(store.providers.values());
   if (!provider) return null;
-  const { value } = await store.communityPage(provider.name, { cityId: ref.cityId, keyword: ref.name }, 0);
-  if (ref.sourceId && ref.provider === provider.name)
-    return value.communities.find((c) => c.sourceId === ref.sourceId) ?? null;
-  const same = value.communities.filter(
+  return { provider: provider.name, query: { cityId: ref.cityId, keyword: ref.name } };
+}
+
+function recordIn(page: CommunityPage, ref: CommunityView, provider: ProviderName): Community | null {
+  if (ref.sourceId && ref.provider === provider)
+    return page.communities.find((c) => c.sourceId === ref.sourceId) ?? null;
+  const same = page.communities.filter(
     (c) =>
       sameName(c.name, ref.name) && (!ref.districtId || !c.districtId || c.districtId === ref.districtId),
   );

@@ -22,7 +22,10 @@ export interface SharedCache<V> {
    */
   clear(): void;
   get(key: string): Promise<CacheEntry<V> | undefined>;
-  /** What this process holds (fresh or not), without asking anyone else. */
+  /**
+   * What this process holds for the key, without waiting: the warm path reads through it so that a
+   * field answered from memory costs no promise. Never asks Redis (the caller falls back to `get`).
+   */
   peek(key: string): CacheEntry<V> | undefined;
   /** True when `get` may find more than `peek` (another tier, shared by replicas). */
   readonly shared: boolean;
@@ -118,10 +121,6 @@ export class RedisCache<V extends {}> implements SharedCache<V> {
 
   readonly shared = true;
 
-  peek(key: string): CacheEntry<V> | undefined {
-    return this.#front.peek(key);
-  }
-
   async get(key: string): Promise<CacheEntry<V> | undefined> {
     const front = this.#front.peek(key);
     if (front && isFresh(front, this.ttlMs, this.#now())) return front;
@@ -131,6 +130,10 @@ export class RedisCache<V extends {}> implements SharedCache<V> {
     if (!shared || (front && front.storedAt >= shared.storedAt)) return front;
     await this.#front.set(key, shared.value, shared.storedAt);
     return shared;
+  }
+
+  peek(key: string): CacheEntry<V> | undefined {
+    return this.#front.peek(key);
   }
 
   async set(key: string, value: V, storedAt = this.#now()): Promise<void> {

@@ -38,6 +38,12 @@ export class SharedFetcher<V extends {}> {
     this.#now = options.now ?? Date.now;
   }
 
+  /** A fresh value this process holds, now; undefined: ask `get`. */
+  peekFresh(key: string): V | undefined {
+    const cached = this.#cache.peek(key);
+    return cached && isFresh(cached, this.#cache.ttlMs, this.#now()) ? cached.value : undefined;
+  }
+
   async get(key: string, fetch: () => Promise<V>): Promise<Fetched<V>> {
     const cached = await this.#cache.get(key);
     if (cached && isFresh(cached, this.#cache.ttlMs, this.#now())) return { ...cached, source: 'hit' };

@@ -62,6 +62,13 @@ class CachedStore<V extends {}> {
     this.#cache.clear();
   }
 
+  /** A fresh value held in this process, counted as a hit; undefined when `get` must be asked. */
+  peek(key: string): V | undefined {
+    const value = this.#fetcher.peekFresh(key);
+    if (value !== undefined) this.onResult?.(this.name, 'hit');
+    return value;
+  }
+
   async get(key: string, fetch: () => Promise<V>): Promise<Cached<V>> {
     const result = await this.#fetcher.get(key, fetch);
     this.onResult?.(this.name, result.source);
@@ -124,6 +131,20 @@ export class ListingStore {
     return { ...result, value: result.value.listing };
   }
 
+  /**
+   * The listing's detail when a fresh one is in this process's cache, without waiting (the warm
+   * path of the listing fields); undefined when `detail` must be asked, null when the provider
+   * said it has no such listing.
+   */
+  peekDetail(key: ListingKey): Listing | null | undefined {
+    if (!this.providers.has(key.provider)) return undefined;
+    const value = this.details.peek(this.detailKey(key));
+    if (value === undefined) return undefined;
+    const agent = value.listing?.agent;
+    if (agent) this.agents.set(`${agent.provider}:${agent.sourceId}`, agent);
+    return value.listing;
+  }
+
   /** By `PROVIDER:sourceId`. */
   agent(id: string): Agent | undefined {
     return this.agents.get(id);
@@ -142,7 +163,17 @@ export class ListingStore {
     const provider = this.require(name);
     if (!provider.searchCommunities) throw new Error(`${name} has no community list`);
     const search = provider.searchCommunities.bind(provider);
-    return this.communityPages.get(`${name}|${canonical(query)}|${page}`, () => search(query, page));
+    return this.communityPages.get(this.communityPageKey(name, query, page), () => search(query, page));
+  }
+
+  /** The cache key of a community page: a caller that reads one page often keeps it (peekCommunityPageAt). */
+  communityPageKey(name: ProviderName, query: CommunityQuery, page: number): string {
+    return `${name}|${canonical(query)}|${page}`;
+  }
+
+  /** A fresh community page in this process's cache, without waiting; undefined: ask `communityPage`. */
+  peekCommunityPageAt(key: string): CommunityPage | undefined {
+    return this.communityPages.peek(key);
   }
 
   get sizes(): { detail: number; search: number; community: number } {

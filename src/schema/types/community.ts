@@ -1,6 +1,11 @@
 import { PROVIDERS, type ProviderName } from '../../domain/listing.js';
 import { isUpstreamError } from '../../http/errors.js';
-import { type CommunityView, findCommunityRecord, mergeCommunity } from '../../search/communities.js';
+import {
+  type CommunityView,
+  findCommunityRecord,
+  mergeCommunity,
+  mergedCommunityNow,
+} from '../../search/communities.js';
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, upstreamGraphQLError } from '../errors.js';
@@ -38,12 +43,18 @@ function parseCommunityLocalId(localId: string): CommunityView {
   };
 }
 
-const views = new WeakMap<GraphQLContext, Map<string, Promise<CommunityView>>>();
+/** Per request: views by reference object (every field of one community) and by id (one fetch each). */
+interface RequestViews {
+  byRef: Map<CommunityView, CommunityView | Promise<CommunityView>>;
+  byId: Map<string, Promise<CommunityView>>;
+}
+const views = new WeakMap<GraphQLContext, RequestViews>();
 
 /**
  * What every source knows of this community, merged (search/communities.ts): a list record is
  * complete already; a listing's reference is completed from the community list once per request
- * (and through the shared community-page cache across requests).
+ * (and through the shared community-page cache across requests). A page fresh in memory answers
+ * without a promise.
  */
 export function mergedCommunity(
   c: CommunityView,
@@ -52,11 +63,24 @@ export function mergedCommunity(
   if (c.fetchedAt) return c;
   let cache = views.get(ctx);
   if (!cache) {
-    cache = new Map();
+    cache = { byRef: new Map(), byId: new Map() };
     views.set(ctx, cache);
   }
+  let view = cache.byRef.get(c);
+  if (view) return view;
+  view = mergedCommunityNow(ctx.store, c) ?? fetchedView(c, ctx, cache.byId);
+  cache.byRef.set(c, view);
+  return view;
+}
+
+/** The list page read (or joined, for another listing of the same community in this request). */
+function fetchedView(
+  c: CommunityView,
+  ctx: GraphQLContext,
+  byId: Map<string, Promise<CommunityView>>,
+): Promise<CommunityView> {
   const key = communityLocalId(c);
-  let view = cache.get(key);
+  let view = byId.get(key);
   if (!view) {
     view = findCommunityRecord(ctx.store, c).then(
       (record) => mergeCommunity(c, record),
@@ -66,7 +90,7 @@ export function mergedCommunity(
         return c;
       },
     );
-    cache.set(key, view);
+    byId.set(key, view);
   }
   return view;
 }

@@ -35,6 +35,19 @@ export function useWellFormedStrings(): Plugin {
 
 /** `field(arg.path)` of the first argument holding an ill-formed string, or null. */
 export function illFormedArgument(document: DocumentNode, variables: Record<string, unknown>): string | null {
+  // Once a document's literals are known good (a walk found nothing), only the variables can bring
+  // a lone surrogate: the walk over every argument then runs again only to name the argument of a
+  // bad variable, not on every request. Documents are kept by Yoga's parse cache, one object each.
+  const variablesClean = illFormedPath(variables) === null;
+  if (variablesClean && cleanDocuments.has(document)) return null;
+  const found = walkArguments(document, variables);
+  if (found === null && variablesClean) cleanDocuments.add(document);
+  return found;
+}
+
+const cleanDocuments = new WeakSet<DocumentNode>();
+
+function walkArguments(document: DocumentNode, variables: Record<string, unknown>): string | null {
   let found: string | null = null;
   const check = (owner: string, node: ArgumentNode) => {
     if (found !== null) return;
