@@ -53,8 +53,13 @@ switch (kind) {
         ...common,
         calls: () => sandbox.calls.count(),
         resetCalls: () => sandbox.calls.reset(),
-        /** When each call arrived (epoch ms) and what it was, since the last reset. */
-        callLog: () => sandbox.calls.list().map((c) => ({ path: c.path, at: c.at })),
+        /** What each call was, when it arrived and when it was answered (epoch ms), since the last reset. */
+        callLog: () =>
+          sandbox.calls.list().map((c) => ({
+            what: `${c.provider} ${c.path}`,
+            at: c.at,
+            answeredAt: c.answeredAt,
+          })),
         setLatency: (ms: number) => sandbox.setLatency(ms),
         /** Distinct listings, the two providers interleaved. */
         refs: (n: number): ListingRef[] => {
