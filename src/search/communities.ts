@@ -1,5 +1,5 @@
 import type { Community, ProviderName } from '../domain/listing.js';
-import type { CommunityQuery } from '../providers/provider.js';
+import type { CommunityPage, CommunityQuery } from '../providers/provider.js';
 import { communityProvider, PROVIDER_RULES } from '../providers/rules.js';
 import type { ListingStore } from '../store/listing-store.js';
 import { encodeCursor, fingerprintOf, type SearchCursor } from './cursor.js';
@@ -125,24 +125,44 @@ function sameName(a: string, b: string): boolean {
 }
 
 /**
- * The community list's record of a community a listing names: the first list page of a search by
- * its name in its city (one upstream call, through the community-page cache), the record with its
- * id, or without one (Fang) the same name in the same district. null when there is no list provider
- * or no such record; never a guess between two.
+ * The community-list page a community a listing names is looked for on: the first list page of a
+ * search by its name in its city (one upstream call, through the community-page cache). null when
+ * there is nothing to look up: no city, a list record already, or no list provider.
  */
-export async function findCommunityRecord(
-  store: ListingStore,
-  ref: CommunityView,
-): Promise<Community | null> {
+export function communityRecordPage(store: ListingStore, ref: CommunityView): Promise<CommunityPage> | null {
   if (!ref.cityId || ref.fetchedAt) return null;
   const provider = communityProvider(store.providers.values());
   if (!provider) return null;
-  const { value } = await store.communityPage(provider.name, { cityId: ref.cityId, keyword: ref.name }, 0);
-  if (ref.sourceId && ref.provider === provider.name)
-    return value.communities.find((c) => c.sourceId === ref.sourceId) ?? null;
-  const same = value.communities.filter(
+  return store
+    .communityPage(provider.name, { cityId: ref.cityId, keyword: ref.name }, 0)
+    .then((r) => r.value);
+}
+
+/**
+ * The record of `ref` on its page (communityRecordPage): the record with its id, or without one
+ * (Fang) the same name in the same district. null when there is no such record; never a guess
+ * between two.
+ */
+export function communityRecordIn(
+  store: ListingStore,
+  ref: CommunityView,
+  page: CommunityPage,
+): Community | null {
+  const provider = communityProvider(store.providers.values());
+  if (ref.sourceId && ref.provider === provider?.name)
+    return page.communities.find((c) => c.sourceId === ref.sourceId) ?? null;
+  const same = page.communities.filter(
     (c) =>
       sameName(c.name, ref.name) && (!ref.districtId || !c.districtId || c.districtId === ref.districtId),
   );
   return same.length === 1 ? (same[0] as Community) : null;
+}
+
+/** The community list's record of a community a listing names (see the two above); null when none. */
+export async function findCommunityRecord(
+  store: ListingStore,
+  ref: CommunityView,
+): Promise<Community | null> {
+  const page = communityRecordPage(store, ref);
+  return page ? communityRecordIn(store, ref, await page) : null;
 }
