@@ -408,6 +408,10 @@ async function coldSearch(bench: Bench): Promise<{ outcome: Outcome; oneQueryCal
   await gateway.call('peak');
   const timelines: Timeline[] = [];
   let cpuSeconds = 0;
+  const coldProfile = profile
+    ? join(mkdtempSync(join(tmpdir(), 'listing-graph-cold-')), 'cold.cpuprofile')
+    : null;
+  if (coldProfile) await gateway.call('profileStart');
   for (let i = 0; i < settings.coldSamples; i++) {
     await gateway.call('clear');
     await sandbox.call('resetCalls');
@@ -423,6 +427,11 @@ async function coldSearch(bench: Bench): Promise<{ outcome: Outcome; oneQueryCal
     timelines.push(timelineOf(await sandbox.call<TimedCall[]>('callLog'), startedAt, startedAt + latency));
     const count = (answer.json.data as { search: { edges: unknown[] } }).search.edges.length;
     if (count !== 20) throw new Error(`a cold search returned ${count} listings`);
+  }
+  if (coldProfile) {
+    await gateway.call('profileStop', coldProfile);
+    log(`gateway main-thread CPU profile of the cold samples: ${coldProfile}`);
+    process.stderr.write(`${summariseProfile(coldProfile, 30)}\n`);
   }
   const coldP50 = percentile(coldLatencies, 50);
   const oneQueryCalls = median(coldCalls);
