@@ -786,16 +786,19 @@ async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
     figures.push(run);
     failures += run.failures;
     const rss = await gateway.call<number>('rss');
-    const heap = await gateway.call<{ heapUsed: number }>('heap');
+    const heap = await gateway.call<NodeJS.MemoryUsage>('heap');
     checkpoints.push({
       listings: Math.min(next, settings.listings),
       rssMb: mb(rss),
       liveHeapMb: mb(heap.heapUsed),
+      externalMb: mb(heap.external),
+      arrayBuffersMb: mb(heap.arrayBuffers),
       caches: await gateway.call<Record<string, number>>('sizes'),
     });
     const last = checkpoints.at(-1)!;
     log(
-      `  ${last.listings} listings: RSS ${last.rssMb} MB, live heap ${last.liveHeapMb} MB, ${last.caches.detail} details cached`,
+      `  ${last.listings} listings: RSS ${last.rssMb} MB, live heap ${last.liveHeapMb} MB, ` +
+        `external ${last.externalMb} MB (array buffers ${last.arrayBuffersMb} MB), ${last.caches.detail} details cached`,
     );
   }
   const listingsPushed = Math.min(next, settings.listings);
