@@ -516,7 +516,7 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
     memory,
     notes: [
       'Each system runs in its own process; autocannon runs in a third, and the sandbox (the upstream) in a fourth, all on this machine. Ratios pair runs made seconds apart (median of the rounds).',
-      'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
+      'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn, MALLOC_ARENA_MAX=2 as in the container image) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
       `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms, on the liveness listener (HEALTH_PORT, answered by its own thread: what an orchestrator's probe points at; the target) and on the main port (shown beside it); the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults; before them, the same prober for 15 s against an idle gateway (the floor the machine sets). Failed or timed-out probes (10 s) count as 10 s.`,
@@ -853,6 +853,8 @@ function gatewayEnv(upstream: SandboxReady): Record<string, string> {
     // corrupt it, and a run must not start with the observations of the runs before it.
     DATA_DIR: scratchDir(),
     NODE_ENV: 'production',
+    // As the container image sets it (Dockerfile): fewer glibc arenas for the gateway's threads.
+    MALLOC_ARENA_MAX: '2',
     // Only to measure the page's transfer size; it changes nothing on the POST path.
     GRAPHIQL: '1',
     PORT: '0',
