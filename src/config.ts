@@ -189,12 +189,14 @@ const envSchema = z.object({
 
   // Watches and alerts (README, Watches).
   WATCHES_PER_CLIENT: int(1, 100_000).default(50),
-  WATCH_MAX_CALLS_PER_RUN: int(1, 10_000).default(20),
+  WATCH_MAX_CALLS_PER_RUN: int(1, 10_000).default(60),
   WATCH_BUDGET_SHARE: share.default(0.5),
   /** Default 15; 1 in sandbox mode. */
   WATCH_MIN_INTERVAL_MINUTES: int(1, 10_080).optional(),
   /** The length of one interval minute: tests compress it. */
   WATCH_MINUTE_MS: int(10, 3_600_000).default(60_000),
+  /** Events no longer awaiting a webhook attempt are deleted this many days after they were made. */
+  WATCH_EVENT_RETENTION_DAYS: int(1, 36_500).default(90),
   /** Default: on in sandbox mode, off otherwise. */
   WEBHOOK_ALLOW_PRIVATE: flag.optional(),
   WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
@@ -377,6 +379,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env): Config
       budgetShare: env.WATCH_BUDGET_SHARE,
       minIntervalMinutes: env.WATCH_MIN_INTERVAL_MINUTES ?? (sandbox ? 1 : 15),
       minuteMs: env.WATCH_MINUTE_MS,
+      eventRetentionDays: env.WATCH_EVENT_RETENTION_DAYS,
       webhook: {
         allowPrivate: env.WEBHOOK_ALLOW_PRIVATE ?? sandbox,
         timeoutMs: env.WEBHOOK_TIMEOUT_MS,

@@ -1,5 +1,4 @@
 import type { Listing } from '../domain/listing.js';
-import { listingKey, sameHomeGroups } from '../matching/index.js';
 import { priceOf, type WatchEventKind } from './model.js';
 
 /** What a watch compares a run with: the price it last saw of each match. */
@@ -31,17 +30,34 @@ export function seenKey(listing: Pick<Listing, 'provider' | 'sourceId'>): string
 export type HomeOf = (key: string) => string;
 
 /**
- * The homes among a run's listings and the ones the watch saw that the run did not find: the
- * matcher's SAME groups. A home is named by its first member's key.
+ * The homes of a run: the pairs the search's collapse found this run, joined with the homes the
+ * watch stored for what it saw (`stored`: seen key → home), so a twin the run no longer finds
+ * (withdrawn, out of the filter) stays in its home. A home keeps the name it was stored under
+ * (the smallest, if two stored homes meet); a new one is named by its smallest member.
  */
-export function homesOf(listings: readonly Listing[]): HomeOf {
-  const home = new Map<string, string>();
-  const bySameKey = new Map(listings.map((l) => [listingKey(l), seenKey(l)]));
-  for (const group of sameHomeGroups(listings)) {
-    const members = group.map((k) => bySameKey.get(k) ?? k);
-    for (const member of members) home.set(member, members[0] as string);
+export function homesOf(twins: readonly [string, string][], stored: ReadonlyMap<string, string>): HomeOf {
+  const parent = new Map<string, string>();
+  const find = (key: string): string => {
+    let root = key;
+    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as string;
+    return root;
+  };
+  const join = (a: string, b: string) => {
+    const [x, y] = [find(a), find(b)].sort() as [string, string];
+    if (x !== y) parent.set(y, x);
+  };
+  const name = new Map<string, string>();
+  for (const [a, b] of twins) join(a, b);
+  for (const [key, home] of stored) join(key, `home:${home}`);
+  for (const [key, home] of stored) {
+    const root = find(key);
+    const before = name.get(root);
+    if (before === undefined || home < before) name.set(root, home);
   }
-  return (key) => home.get(key) ?? key;
+  return (key) => {
+    const root = find(key);
+    return name.get(root) ?? root;
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DeliveryState, HistoryDatabase, WatchEventTable, WatchTable } from
 import type { SeenListing } from './detect.js';
 import type { Watch, WatchEvent, WatchSpec, WebhookDelivery } from './model.js';
 
-/** The watch tables (migration 0003), read and written here only. */
+/** The watch tables (migrations 0003 and 0004), read and written here only. */
 
 type Db = Kysely<HistoryDatabase> | Transaction<HistoryDatabase>;
 
@@ -73,42 +73,58 @@ export async function lockWatch(db: Transaction<HistoryDatabase>, id: string) {
   );
 }
 
-export async function readSeen(
-  db: Db,
-  watchId: string,
-): Promise<Map<string, SeenListing & { listing: Listing }>> {
+export async function readSeen(db: Db, watchId: string): Promise<Map<string, StoredSeen>> {
   const rows = await db
     .selectFrom('watch_seen')
-    .select(['provider', 'source_id', 'price', 'listing'])
+    .select(['provider', 'source_id', 'price', 'listing', 'home', 'detail'])
     .where('watch_id', '=', watchId)
     .execute();
   return new Map(
-    rows.map((r) => [`${r.provider}|${r.source_id}`, { price: r.price, listing: parse<Listing>(r.listing) }]),
+    rows.map((r) => [
+      `${r.provider}|${r.source_id}`,
+      {
+        price: r.price,
+        listing: parse<Listing>(r.listing),
+        home: r.home,
+        detail: r.detail === null ? null : parse<Listing>(r.detail),
+      },
+    ]),
   );
+}
+
+export interface StoredSeen extends SeenListing {
+  listing: Listing;
+  home: string | null;
+  detail: Listing | null;
 }
 
 export async function saveSeen(
   db: Db,
   watchId: string,
-  listings: readonly { listing: Listing; price: number | null }[],
+  listings: readonly { listing: Listing; price: number | null; home: string; detail: Listing | null }[],
 ) {
   for (let i = 0; i < listings.length; i += 500) {
     const batch = listings.slice(i, i + 500);
     await db
       .insertInto('watch_seen')
       .values(
-        batch.map(({ listing, price }) => ({
+        batch.map(({ listing, price, home, detail }) => ({
           watch_id: watchId,
           provider: listing.provider,
           source_id: listing.sourceId,
           price,
           listing: JSON.stringify(listing),
+          home,
+          detail: detail === null ? null : JSON.stringify(detail),
         })),
       )
       .onConflict((oc) =>
         oc.columns(['watch_id', 'provider', 'source_id']).doUpdateSet((eb) => ({
           price: eb.ref('excluded.price'),
           listing: eb.ref('excluded.listing'),
+          home: eb.ref('excluded.home'),
+          // A detail read once is kept (collect.ts says why).
+          detail: eb.fn.coalesce('excluded.detail', 'watch_seen.detail'),
         })),
       )
       .execute();
@@ -190,13 +206,20 @@ export async function listDeliveries(db: Db, watchId: string, first: number): Pr
 }
 
 /**
- * Claims up to `limit` events due for a webhook attempt: their next attempt is pushed past
- * `leaseUntil` in the same statement, so another replica's sweep skips them meanwhile, and a
- * replica that dies mid-attempt leaves them to be tried again once the lease ends.
+ * Claims up to `limit` events due for a webhook attempt under `claim`: their next attempt is
+ * pushed past `leaseUntil` in the same statement, so another replica's sweep skips them meanwhile.
+ * The holder extends the lease while it waits on the receiver (`renewClaims`); a replica that dies
+ * mid-attempt stops extending it, and the event is tried again once the lease ends.
  */
-export async function claimDue(db: Kysely<HistoryDatabase>, now: Date, leaseUntil: Date, limit: number) {
+export async function claimDue(
+  db: Kysely<HistoryDatabase>,
+  claim: string,
+  now: Date,
+  leaseUntil: Date,
+  limit: number,
+) {
   const result = await sql<{ id: string }>`
-    update watch_event set next_attempt_at = ${leaseUntil}
+    update watch_event set next_attempt_at = ${leaseUntil}, claim = ${claim}
     where seq in (
       select seq from watch_event
       where delivery = 'PENDING' and next_attempt_at <= ${now}
@@ -218,4 +241,40 @@ export async function claimDue(db: Kysely<HistoryDatabase>, now: Date, leaseUnti
     )
     .orderBy('watch_event.seq')
     .execute();
+}
+
+/** The heartbeat of a sweep: its claims still in flight hold until `leaseUntil`. */
+export async function renewClaims(db: Db, claim: string, ids: readonly string[], leaseUntil: Date) {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('watch_event')
+    .set({ next_attempt_at: leaseUntil })
+    .where('claim', '=', claim)
+    .where('delivery', '=', 'PENDING')
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/**
+ * Deletes the events made before `before` that no webhook attempt awaits (delivered, failed, or
+ * never sent: a subscriber had them live, a client paging `events` had them for the retention
+ * period), with their delivery log. A PENDING event stays whatever its age: it is not lost.
+ */
+export async function pruneEvents(db: Kysely<HistoryDatabase>, before: Date): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const gone = await tx
+      .deleteFrom('watch_event')
+      .where('at', '<', before)
+      .where('delivery', '<>', 'PENDING')
+      .returning('id')
+      .execute();
+    const ids = gone.map((r) => r.id);
+    for (let i = 0; i < ids.length; i += 500) {
+      await tx
+        .deleteFrom('watch_delivery')
+        .where('event_id', 'in', ids.slice(i, i + 500))
+        .execute();
+    }
+    return ids.length;
+  });
 }

@@ -34,6 +34,10 @@ export interface WatchSettings {
   minIntervalMinutes: number;
   /** How long a "minute" of intervalMinutes is: 60 000 ms; tests compress it (WATCH_MINUTE_MS). */
   minuteMs: number;
+  /** WATCH_EVENT_RETENTION_DAYS. */
+  eventRetentionDays: number;
+  /** How often old events are pruned; every 6 hours, and once a minute after start (tests shorten it). */
+  pruneEveryMs?: number;
   webhook: WebhookSettings & {
     /** How often due webhook attempts are looked for (they are also tried right after a run). */
     sweepMs: number;
@@ -57,8 +61,13 @@ export interface Page<T> {
 }
 
 const MAX_INTERVAL_MINUTES = 7 * 24 * 60;
-/** A webhook attempt's claim: another replica leaves the event alone this long. */
-const LEASE_MS = 60_000;
+/**
+ * A webhook attempt's claim: another replica leaves the event alone this long after the holder's
+ * last heartbeat. Renewed every third of it while the receiver is awaited, so a slow receiver
+ * (up to WEBHOOK_TIMEOUT_MS) keeps its one attempt, and a dead replica's attempt is taken over
+ * within a lease and a sweep instead of after the whole webhook timeout.
+ */
+const LEASE_MS = 15_000;
 
 /**
  * Watches: saved searches that run on a schedule, compare what matches with what they last saw,
@@ -69,6 +78,7 @@ export class WatchService {
   readonly #o: WatchServiceOptions;
   readonly #dispatcher;
   readonly #sweep: NodeJS.Timeout;
+  readonly #pruneTimers: NodeJS.Timeout[];
   #sweeping: Promise<void> | null = null;
   #again = false;
   #closed = false;
@@ -83,6 +93,10 @@ export class WatchService {
     );
     this.#sweep = setInterval(() => this.kickDeliveries(), options.settings.webhook.sweepMs);
     this.#sweep.unref();
+    const every = options.settings.pruneEveryMs ?? 6 * 3_600_000;
+    const prune = () => void this.#track(this.pruneEvents());
+    this.#pruneTimers = [setInterval(prune, every), setTimeout(prune, Math.min(every, 60_000))];
+    for (const timer of this.#pruneTimers) timer.unref();
   }
 
   get settings(): WatchSettings {
@@ -103,6 +117,7 @@ export class WatchService {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweep);
+    for (const timer of this.#pruneTimers) clearTimeout(timer);
     await this.#o.scheduler.close();
     await Promise.allSettled([...this.#running]);
     await this.#sweeping;
@@ -210,6 +225,22 @@ export class WatchService {
     if (Number(result.numDeletedRows) === 0) return false;
     await this.#o.scheduler.remove(id);
     return true;
+  }
+
+  /**
+   * Deletes events older than WATCH_EVENT_RETENTION_DAYS that no webhook attempt awaits. Any
+   * replica may do it, at any time: deleting what another already deleted deletes nothing.
+   */
+  async pruneEvents(at = Date.now()): Promise<number> {
+    const before = new Date(at - this.#o.settings.eventRetentionDays * 86_400_000);
+    try {
+      const deleted = await repo.pruneEvents(this.#o.db, before);
+      if (deleted > 0) this.#o.logger.info({ deleted, before }, 'watch event retention pruned events');
+      return deleted;
+    } catch (error) {
+      this.#o.logger.warn({ err: { message: (error as Error).message } }, 'watch event retention failed');
+      return 0;
+    }
   }
 
   /** runWatch: now, counted like any run. */
@@ -344,7 +375,10 @@ export class WatchService {
       listTtlMs: 3_600_000,
       detailTtlMs: 3_600_000,
     });
-    const collected = await withinRun(allowance, () => collectMatches(store, watch.filter));
+    const seenBefore = await repo.readSeen(this.#o.db, watch.id);
+    const known = new Map<string, Listing>();
+    for (const [key, seen] of seenBefore) if (seen.detail) known.set(key, seen.detail);
+    const collected = await withinRun(allowance, () => collectMatches(store, watch.filter, known));
     const now = new Date();
     const next = new Date(now.getTime() + this.#everyMs(watch));
 
@@ -361,7 +395,6 @@ export class WatchService {
     }
 
     // Absent from a complete read: withdrawn, or no longer matching. Only the detail tells.
-    const seenBefore = await repo.readSeen(this.#o.db, watch.id);
     const found = new Set(collected.listings.map(seenKey));
     const gone: Listing[] = [];
     const left: Listing[] = [];
@@ -382,11 +415,10 @@ export class WatchService {
       }
     }
 
-    // Homes, not listings: the run's listings and the seen ones it did not find, grouped by the matcher.
-    const homeOf = homesOf([
-      ...collected.listings,
-      ...[...seenBefore].filter(([key]) => !found.has(key)).map(([, seen]) => seen.listing),
-    ]);
+    // Homes, not listings: the search's collapse this run, and the homes stored for what was seen.
+    const storedHomes = new Map<string, string>();
+    for (const [key, seen] of seenBefore) if (seen.home !== null) storedHomes.set(key, seen.home);
+    const homeOf = homesOf(collected.twins, storedHomes);
     const problems = describeProblems(collected.failures, allowance, share);
     let events: WatchEvent[] = [];
     await this.#o.db.transaction().execute(async (tx) => {
@@ -438,7 +470,12 @@ export class WatchService {
       await repo.saveSeen(
         tx,
         watch.id,
-        collected.listings.map((listing) => ({ listing, price: priceOf(listing) })),
+        collected.listings.map((listing) => ({
+          listing,
+          price: priceOf(listing),
+          home: homeOf(seenKey(listing)),
+          detail: collected.details.get(seenKey(listing)) ?? null,
+        })),
       );
       await repo.forgetSeen(tx, watch.id, [...gone, ...left]);
       await tx
@@ -453,6 +490,10 @@ export class WatchService {
         .where('id', '=', watch.id)
         .execute();
     });
+    this.#o.logger.debug(
+      { watch: watch.id, calls: allowance.used, matches: collected.listings.length, events: events.length },
+      'watch run',
+    );
     for (const event of events) this.#o.bus.publish(event);
     if (events.length > 0) this.kickDeliveries();
   }
@@ -478,87 +519,111 @@ export class WatchService {
   }
 
   async #deliverDue(): Promise<void> {
-    const { db, settings } = this.#o;
-    const delays = settings.webhook.retryDelaysMs;
+    const { db } = this.#o;
     for (;;) {
       if (this.#closed) return;
       const now = new Date();
-      const due = await repo.claimDue(
-        db,
-        now,
-        new Date(now.getTime() + LEASE_MS + settings.webhook.timeoutMs),
-        20,
-      );
+      const claim = randomUUID();
+      const due = await repo.claimDue(db, claim, now, new Date(now.getTime() + LEASE_MS), 20);
       if (due.length === 0) return;
-      await Promise.all(
-        due.map(async (row) => {
-          const spec = (
-            typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings
-          ) as WatchSpec;
-          const event = repo.eventOf(row);
-          const attempt = row.attempts + 1;
-          if (!spec.webhookUrl || !row.webhook_secret || !row.webhook_enabled) {
-            await db
-              .updateTable('watch_event')
-              .set({ delivery: 'FAILED', next_attempt_at: null })
-              .where('id', '=', row.id)
-              .execute();
-            return;
-          }
-          const outcome = await sendWebhook(this.#dispatcher, settings.webhook, {
-            url: spec.webhookUrl,
-            secret: row.webhook_secret,
-            messageId: event.id,
-            body: JSON.stringify({
-              type: `watch.${event.kind.toLowerCase()}`,
-              timestamp: event.at,
-              data: event,
-            }),
-          });
-          const retry = outcome.verdict === 'RETRY' && attempt <= delays.length;
-          const state = outcome.verdict === 'DELIVERED' ? 'DELIVERED' : retry ? 'PENDING' : 'FAILED';
-          await db.transaction().execute(async (tx) => {
-            await tx
-              .insertInto('watch_delivery')
-              .values({
-                watch_id: row.watch_id,
-                event_id: event.id,
-                attempt,
-                at: new Date(),
-                status: outcome.status,
-                duration_ms: outcome.durationMs,
-                error: outcome.error,
-              })
-              .execute();
-            await tx
-              .updateTable('watch_event')
-              .set({
-                delivery: state,
-                attempts: attempt,
-                next_attempt_at: retry ? new Date(Date.now() + (delays[attempt - 1] ?? 0)) : null,
-              })
-              .where('id', '=', row.id)
-              .execute();
-            if (outcome.verdict === 'GONE') {
-              await tx
-                .updateTable('watch')
-                .set({ webhook_enabled: false })
-                .where('id', '=', row.watch_id)
-                .execute();
-              await tx
-                .updateTable('watch_event')
-                .set({ delivery: 'FAILED', next_attempt_at: null })
-                .where('watch_id', '=', row.watch_id)
-                .where('delivery', '=', 'PENDING')
-                .execute();
-            }
-          });
-          if (retry) {
-            const wait = delays[attempt - 1] ?? 0;
-            setTimeout(() => this.kickDeliveries(), wait + 5).unref();
-          }
-        }),
-      );
+      const inFlight = new Set(due.map((row) => row.id));
+      const heartbeat = setInterval(() => {
+        repo
+          .renewClaims(db, claim, [...inFlight], new Date(Date.now() + LEASE_MS))
+          .catch((error: unknown) =>
+            this.#o.logger.warn(
+              { err: { message: (error as Error).message } },
+              'webhook lease renewal failed',
+            ),
+          );
+      }, LEASE_MS / 3);
+      heartbeat.unref();
+      try {
+        await this.#attemptAll(due, claim, inFlight);
+      } finally {
+        clearInterval(heartbeat);
+      }
+    }
+  }
+
+  async #attemptAll(
+    due: Awaited<ReturnType<typeof repo.claimDue>>,
+    claim: string,
+    inFlight: Set<string>,
+  ): Promise<void> {
+    await Promise.all(due.map((row) => this.#attempt(row, claim).finally(() => inFlight.delete(row.id))));
+  }
+
+  async #attempt(row: Awaited<ReturnType<typeof repo.claimDue>>[number], claim: string): Promise<void> {
+    const { db, settings } = this.#o;
+    const delays = settings.webhook.retryDelaysMs;
+    const spec = (typeof row.settings === 'string' ? JSON.parse(row.settings) : row.settings) as WatchSpec;
+    const event = repo.eventOf(row);
+    const attempt = row.attempts + 1;
+    if (!spec.webhookUrl || !row.webhook_secret || !row.webhook_enabled) {
+      await db
+        .updateTable('watch_event')
+        .set({ delivery: 'FAILED', next_attempt_at: null })
+        .where('id', '=', row.id)
+        .execute();
+      return;
+    }
+    // Which replica attempts what: an operator (and the replica-death test) can tell.
+    this.#o.logger.debug({ watch: row.watch_id, event: event.id, attempt }, 'webhook attempt');
+    const outcome = await sendWebhook(this.#dispatcher, settings.webhook, {
+      url: spec.webhookUrl,
+      secret: row.webhook_secret,
+      messageId: event.id,
+      body: JSON.stringify({
+        type: `watch.${event.kind.toLowerCase()}`,
+        timestamp: event.at,
+        data: event,
+      }),
+    });
+    const retry = outcome.verdict === 'RETRY' && attempt <= delays.length;
+    const state = outcome.verdict === 'DELIVERED' ? 'DELIVERED' : retry ? 'PENDING' : 'FAILED';
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('watch_delivery')
+        .values({
+          watch_id: row.watch_id,
+          event_id: event.id,
+          attempt,
+          at: new Date(),
+          status: outcome.status,
+          duration_ms: outcome.durationMs,
+          error: outcome.error,
+        })
+        .execute();
+      await tx
+        .updateTable('watch_event')
+        .set({
+          delivery: state,
+          attempts: attempt,
+          next_attempt_at: retry ? new Date(Date.now() + (delays[attempt - 1] ?? 0)) : null,
+          claim: null,
+        })
+        .where('id', '=', row.id)
+        // A claim lost meanwhile (this process stalled past its lease) is another's now.
+        .where('claim', '=', claim)
+        .execute();
+      if (outcome.verdict === 'GONE') {
+        await tx
+          .updateTable('watch')
+          .set({ webhook_enabled: false })
+          .where('id', '=', row.watch_id)
+          .execute();
+        await tx
+          .updateTable('watch_event')
+          .set({ delivery: 'FAILED', next_attempt_at: null })
+          .where('watch_id', '=', row.watch_id)
+          .where('delivery', '=', 'PENDING')
+          .execute();
+      }
+    });
+    if (retry) {
+      const wait = delays[attempt - 1] ?? 0;
+      setTimeout(() => this.kickDeliveries(), wait + 5).unref();
     }
   }
 }

@@ -100,6 +100,67 @@ describe('watches on the sandbox', () => {
   let priceWatch = '';
   let secret = '';
 
+  // The sandbox's ground truth says which Beike and Fang listings are one home (the gateway never
+  // sees it). With every match at or below priceBelow, the first run alerts each home once (first in this file: the world has not moved, so the ground truth is
+  // whole; its new listings copy old ones' facts and pair like twins): a pair
+  // the search's collapse joins gives ONE PRICE_BELOW (listing by listing it gave two), a look-alike
+  // (not the same home) one per side. The run's collapse is the search's: a pair
+  // `search(collapseDuplicates: true)` shows once is one home for the watch too.
+  it('alerts once per home: a home listed on both providers gets one PRICE_BELOW, a look-alike its own', async () => {
+    const truth = crossListingTruth(generateData(DEFAULT_SEED));
+    const filter = { cityId: '110000', bedrooms: [3] };
+    const id = dataOf(await createWatch({ filter, newListings: false, priceBelow: 1e12 })).createWatch.watch
+      .id;
+    await waitForFirstRun(id);
+    const first = await watch(id);
+    // The whole search was compared: WATCH_MAX_CALLS_PER_RUN's default reaches every twin.
+    expect(first.lastError).toBeNull();
+    const now = await matches(filter);
+    const shown = await collapsedKeys(filter);
+    const events = first.events.edges.map((e: any) => e.node);
+    const below = new Map<string, number>();
+    for (const e of events.filter((e: any) => e.kind === 'PRICE_BELOW')) {
+      const key = `${e.listing.provider}|${e.listing.sourceId}`;
+      below.set(key, (below.get(key) ?? 0) + 1);
+    }
+    const perPair = (beike: string, fang: string) =>
+      (below.get(`BEIKE|${beike}`) ?? 0) + (below.get(`FANG|${fang}`) ?? 0);
+    const both = (beike: string, fang: string) => now.has(`BEIKE|${beike}`) && now.has(`FANG|${fang}`);
+    const homes = truth.pairs.filter((p) => both(p.beikeHouseCode, p.fangHouseId));
+    expect(homes.length).toBeGreaterThan(5);
+    // The pairs the search collapses (one side shown): most of the truth, as in the duplicates test.
+    const collapsed = homes.filter(
+      (p) => shown.has(`BEIKE|${p.beikeHouseCode}`) !== shown.has(`FANG|${p.fangHouseId}`),
+    );
+    expect(collapsed.length).toBeGreaterThanOrEqual(homes.length * 0.8);
+    // Each of them alerts exactly once; every other home alerts once or, where the matcher is
+    // unsure and keeps two homes (precision first), twice.
+    expect(collapsed.map((p) => perPair(p.beikeHouseCode, p.fangHouseId))).toEqual(collapsed.map(() => 1));
+    expect(homes.filter((p) => ![1, 2].includes(perPair(p.beikeHouseCode, p.fangHouseId)))).toEqual([]);
+    pairFigures = {
+      pairs: homes.length,
+      once: homes.filter((p) => perPair(p.beikeHouseCode, p.fangHouseId) === 1).length,
+    };
+    // Look-alikes by floor or area stay two homes (a price decoy can drift into the matcher's
+    // price band as the world reprices both sides).
+    const decoys = truth.decoys.filter((d) => d.kind !== 'price' && both(d.beikeHouseCode, d.fangHouseId));
+    expect(decoys.length).toBeGreaterThan(0);
+    for (const d of decoys) expect(perPair(d.beikeHouseCode, d.fangHouseId)).toBe(2);
+    // No listing alerts twice in one run.
+    expect([...below.values()].every((n) => n === 1)).toBe(true);
+
+    // A second run reuses the details that settled the pairs: it buys fewer upstream calls, and,
+    // nothing having moved, alerts nothing.
+    dataOf(await ask(ALICE_KEY, 'mutation($id: ID!) { runWatch(id: $id) { id } }', { id }));
+    const second = await watch(id);
+    expect(second.events.edges.length).toBe(events.length);
+    expect(second.lastError).toBeNull();
+    const calls = runCalls(id);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]).toBeLessThan(calls[0] as number);
+    pairFigures = { ...pairFigures, calls };
+  }, 120_000);
+
   it('a priceBelow watch gets exactly one PRICE_BELOW when a matching price is cut below it, by subscription and by signed webhook', async () => {
     const created = dataOf(
       await createWatch({ name: 'cut', filter: NARROW, newListings: false, webhookUrl: receiver.url }),
@@ -193,19 +254,24 @@ describe('watches on the sandbox', () => {
     ]);
   }, 120_000);
 
-  // Compared with the uncollapsed search, as the run reads today: in a collapsed one a Fang twin
-  // surfaces as "new" when its Beike twin is withdrawn, though the watch saw it all along.
-  it('gets NEW_LISTING for new matches and DELISTED for withdrawn ones', async () => {
+  // Compared with the uncollapsed search, by home. A new listing whose twin the watch saw is no
+  // NEW_LISTING: which listing is whose twin is the gateway's own word (`alsoListedAs`), since the
+  // moving world's new listings copy an existing one's facts and so pair like twins. A withdrawn
+  // listing whose twin (the sandbox's ground truth, as the collapsed search paired it before the
+  // move) is still listed is no DELISTED.
+  it('gets NEW_LISTING for new matches and DELISTED for withdrawn ones, once per home', async () => {
     const id = dataOf(await createWatch({ filter: WIDER, delistings: true })).createWatch.watch.id;
     await waitForFirstRun(id);
     const seen = await matches(WIDER);
+    const shownBefore = await collapsedKeys(WIDER);
     const world = gw.app.sandbox?.world;
     if (!world) throw new Error('sandbox world expected');
+    let now = seen;
     let added: string[] = [];
     let withdrawn: string[] = [];
     for (let day = 0; day < 30 && (added.length === 0 || withdrawn.length === 0); day++) {
       world.advance(1);
-      const now = await matches(WIDER);
+      now = await matches(WIDER);
       added = [...now.keys()].filter((k) => !seen.has(k));
       withdrawn = [...seen.keys()].filter((k) => !now.has(k));
     }
@@ -216,15 +282,54 @@ describe('watches on the sandbox', () => {
       const [provider, sourceId] = key.split('|') as [ProviderName, string];
       return world.truth(provider, sourceId)?.withdrawnAt != null;
     });
+    const twinsNow = new Map<string, string[]>();
+    for (const key of added) {
+      const [provider, sourceId] = key.split('|') as [ProviderName, string];
+      const data = dataOf(
+        await ask(
+          ALICE_KEY,
+          'query($p: Provider!, $s: String!) { listing(provider: $p, sourceId: $s, cityId: "110000") { alsoListedAs { provider sourceId } } }',
+          { p: provider, s: sourceId },
+        ),
+      );
+      twinsNow.set(
+        key,
+        (data.listing?.alsoListedAs ?? []).map((t: any) => `${t.provider}|${t.sourceId}`),
+      );
+    }
+    // A home of two new listings alerts once: named by its smaller key here.
+    const homeNow = (key: string) => [key, ...(twinsNow.get(key) ?? [])].filter((k) => now.has(k)).sort()[0];
+    const newHomes = new Set(
+      added.filter((k) => !(twinsNow.get(k) ?? []).some((t) => seen.has(t))).map(homeNow),
+    );
+    const twin = twinsOf(crossListingTruth(generateData(DEFAULT_SEED)));
+    const pairedBefore = (key: string) => {
+      const other = twin.get(key);
+      return other !== undefined && seen.has(other) && shownBefore.has(key) !== shownBefore.has(other)
+        ? other
+        : null;
+    };
+    const homeBefore = (key: string) => [key, pairedBefore(key) ?? key].sort()[0];
+    const goneHomes = new Set(withdrawn.filter((k) => !now.has(pairedBefore(k) ?? '')).map(homeBefore));
+
     dataOf(await ask(ALICE_KEY, 'mutation($id: ID!) { runWatch(id: $id) { id } }', { id }));
     const events = (await watch(id)).events.edges.map((e: any) => e.node);
-    const keysOf = (kind: string) =>
-      events
+    const homesOf = (kind: string, home: (key: string) => string | undefined) => {
+      const homes = events
         .filter((e: any) => e.kind === kind)
-        .map((e: any) => `${e.listing.provider}|${e.listing.sourceId}`)
-        .sort();
-    expect(keysOf('NEW_LISTING')).toEqual(added.sort());
-    expect(keysOf('DELISTED')).toEqual(withdrawn.sort());
+        .map((e: any) => home(`${e.listing.provider}|${e.listing.sourceId}`));
+      // One event per home.
+      expect(new Set(homes).size).toBe(homes.length);
+      return new Set(homes);
+    };
+    expect(homesOf('NEW_LISTING', homeNow)).toEqual(newHomes);
+    expect(homesOf('DELISTED', homeBefore)).toEqual(goneHomes);
+    homeFigures = {
+      added: added.length,
+      newHomes: newHomes.size,
+      withdrawn: withdrawn.length,
+      goneHomes: goneHomes.size,
+    };
   }, 120_000);
 
   it('another API key can neither see, change, run nor subscribe to a watch, exactly as for a missing id', async () => {
@@ -278,38 +383,50 @@ describe('watches on the sandbox', () => {
     expect(later).toEqual([]);
     expect(logs.text()).not.toContain(bare);
   });
-  // The sandbox's ground truth says which Beike and Fang listings are one home. With every match
-  // at or below priceBelow, the first run alerts each home once: a pair the matcher joins gives ONE
-  // PRICE_BELOW (listing by listing it gave two), a decoy (not the same home) gives one per side.
-  it('alerts once per home: a home listed on both providers gets one PRICE_BELOW, a look-alike its own', async () => {
-    const truth = crossListingTruth(generateData(DEFAULT_SEED));
-    const filter = { cityId: '110000', bedrooms: [3] };
-    const id = dataOf(await createWatch({ filter, newListings: false, priceBelow: 1e12 })).createWatch.watch
-      .id;
-    await waitForFirstRun(id);
-    const now = await matches(filter);
-    const events = (await watch(id)).events.edges.map((e: any) => e.node);
-    const below = new Map<string, number>();
-    for (const e of events.filter((e: any) => e.kind === 'PRICE_BELOW')) {
-      const key = `${e.listing.provider}|${e.listing.sourceId}`;
-      below.set(key, (below.get(key) ?? 0) + 1);
-    }
-    const perPair = (beike: string, fang: string) =>
-      (below.get(`BEIKE|${beike}`) ?? 0) + (below.get(`FANG|${fang}`) ?? 0);
-    const both = (beike: string, fang: string) => now.has(`BEIKE|${beike}`) && now.has(`FANG|${fang}`);
-    const homes = truth.pairs.filter((p) => both(p.beikeHouseCode, p.fangHouseId));
-    expect(homes.length).toBeGreaterThan(0);
-    const counts = homes.map((p) => perPair(p.beikeHouseCode, p.fangHouseId));
-    // Each home alerts (once, or twice where the matcher is unsure and keeps two homes: precision first)…
-    expect(counts.every((c) => c === 1 || c === 2)).toBe(true);
-    // …and homes the matcher recognises alert once.
-    expect(counts.filter((c) => c === 1).length).toBeGreaterThan(0);
-    // Look-alikes by floor or area stay two homes (a price decoy can drift into the matcher's
-    // price band as the world reprices both sides).
-    const decoys = truth.decoys.filter((d) => d.kind !== 'price' && both(d.beikeHouseCode, d.fangHouseId));
-    expect(decoys.length).toBeGreaterThan(0);
-    for (const d of decoys) expect(perPair(d.beikeHouseCode, d.fangHouseId)).toBe(2);
-    // No listing alerts twice in one run.
-    expect([...below.values()].every((n) => n === 1)).toBe(true);
-  }, 60_000);
 });
+
+let pairFigures: Record<string, unknown> = {};
+let homeFigures: Record<string, unknown> = {};
+
+/** Each listing's twin in the ground truth, both ways. */
+function twinsOf(truth: ReturnType<typeof crossListingTruth>): Map<string, string> {
+  const twin = new Map<string, string>();
+  for (const p of truth.pairs) {
+    twin.set(`BEIKE|${p.beikeHouseCode}`, `FANG|${p.fangHouseId}`);
+    twin.set(`FANG|${p.fangHouseId}`, `BEIKE|${p.beikeHouseCode}`);
+  }
+  return twin;
+}
+afterAll(() => {
+  // The figures the README quotes (events per cross-listed pair, upstream calls per run).
+  if (Object.keys(pairFigures).length > 0)
+    console.info('watch per-home figures', JSON.stringify({ ...pairFigures, ...homeFigures }));
+});
+
+/** The upstream calls of each run of a watch, from its debug log line. */
+function runCalls(id: string): number[] {
+  return logs.lines
+    .map((line) => JSON.parse(line))
+    .filter((l) => l.msg === 'watch run' && `Watch:${l.watch}` === Buffer.from(id, 'base64url').toString())
+    .map((l) => l.calls as number);
+}
+
+/** The keys a collapsed search shows, every page. */
+async function collapsedKeys(filter: object): Promise<Set<string>> {
+  const shown = new Set<string>();
+  let after: string | null = null;
+  for (let page = 0; page < 40; page++) {
+    const data = dataOf(
+      await ask(
+        ALICE_KEY,
+        `query($f: SearchFilter!, $after: String) { search(filter: $f, first: 50, after: $after, collapseDuplicates: true) {
+          edges { node { provider sourceId } } pageInfo { hasNextPage endCursor } } }`,
+        { f: filter, after },
+      ),
+    );
+    for (const edge of data.search.edges) shown.add(`${edge.node.provider}|${edge.node.sourceId}`);
+    if (!data.search.pageInfo.hasNextPage) break;
+    after = data.search.pageInfo.endCursor;
+  }
+  return shown;
+}

@@ -20,11 +20,28 @@ const seenOf = (...ls: Listing[]) =>
 const kinds = (changes: { kind: string; key: string }[]) => changes.map((c) => `${c.kind} ${c.key}`);
 
 describe('a watch run, keyed by home', () => {
-  const homeOf = homesOf([beike, fang, other]);
+  // The pair the search's collapse found this run (it left the Fang side out as the Beike one's twin).
+  const homeOf = homesOf([[seenKey(fang), seenKey(beike)]], new Map());
 
   it('groups the twins into one home and leaves the other alone', () => {
     expect(homeOf(seenKey(beike))).toBe(homeOf(seenKey(fang)));
     expect(homeOf(seenKey(other))).not.toBe(homeOf(seenKey(beike)));
+  });
+
+  it('keeps a stored home: a twin the run no longer pairs stays in it, and the home keeps its name', () => {
+    const stored = new Map([
+      [seenKey(beike), 'H1'],
+      [seenKey(fang), 'H1'],
+    ]);
+    const later = homesOf([], stored);
+    expect(later(seenKey(beike))).toBe('H1');
+    expect(later(seenKey(fang))).toBe('H1');
+    expect(later(seenKey(other))).toBe(seenKey(other));
+    // A new twin of a stored home joins it under the stored name.
+    const joined = homesOf([[seenKey(other), seenKey(fang)]], new Map([[seenKey(fang), 'H1']]));
+    expect(joined(seenKey(other))).toBe('H1');
+    // Nothing stored, nothing paired: each listing is its own home.
+    expect(homesOf([], new Map())(seenKey(beike))).toBe(seenKey(beike));
   });
 
   it('gives one PRICE_BELOW and one PRICE_DROP for a home both twins cut, naming the first in run order', () => {

@@ -65,6 +65,10 @@ export interface WatchSeenTable {
   source_id: string;
   price: number | null;
   listing: ColumnType<unknown, string, string>;
+  /** The seen key naming the listing's home (migration 0004); null in rows from before it. */
+  home: string | null;
+  /** The listing's detail where a run read one to settle a pair; reused by later runs. */
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 export type WatchEventKind = 'NEW_LISTING' | 'PRICE_DROP' | 'PRICE_BELOW' | 'DELISTED';
@@ -83,6 +87,8 @@ export interface WatchEventTable {
   delivery: DeliveryState;
   attempts: ColumnType<number, number | undefined, number>;
   next_attempt_at: Timestamp | null;
+  /** The sweep holding the event for a webhook attempt (migration 0004); null when none. */
+  claim: string | null;
 }
 
 export interface WatchDeliveryTable {
