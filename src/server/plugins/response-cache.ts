@@ -32,11 +32,30 @@ export interface ResponseCacheOptions {
   state?: SharedState;
 }
 
-/** An answer as kept in the shared cache: text, so that it travels to Redis and back as it is. */
+/** An answer as Redis keeps it: text, so that it travels there and back as it is. */
 interface StoredAnswer {
   /** The body's bytes, base64. */
   body: string;
   contentType: string;
+}
+
+/**
+ * An answer as this process keeps it: the bytes alone. Base64 text of every kept answer doubled
+ * the cache's memory (on the heap, beside the bytes); it is made only when an answer goes to Redis.
+ */
+class KeptAnswer {
+  constructor(
+    readonly bytes: Uint8Array<ArrayBuffer>,
+    readonly contentType: string,
+  ) {}
+
+  toJSON(): StoredAnswer {
+    const { buffer, byteOffset, byteLength } = this.bytes;
+    return {
+      body: Buffer.from(buffer, byteOffset, byteLength).toString('base64'),
+      contentType: this.contentType,
+    };
+  }
 }
 
 interface Entry {
@@ -84,7 +103,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
   const endpoint = options.endpoint ?? '/graphql';
   // An answer is stored as if fetched `ttlMs` before it stops being fresh: it expires (in this
   // process and on Redis, by TTL) exactly at its own freshness, never listed nor scanned.
-  const entries = (options.state ?? sharedState(null)).cache<StoredAnswer>({
+  const entries = (options.state ?? sharedState(null)).cache<StoredAnswer | KeptAnswer>({
     name: 'response',
     ttlMs: options.ttlMs,
     staleIfErrorMs: 0,
@@ -92,7 +111,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
     now,
   });
   /** The bytes and compressed copies of an answer held in this process, made once per stored answer. */
-  const decoded = new WeakMap<StoredAnswer, Entry>();
+  const decoded = new WeakMap<StoredAnswer | KeptAnswer, Entry>();
   const running = new Map<string, Promise<Entry | null>>();
   const pending = new WeakMap<Request, Pending>();
   const introspective = new WeakMap<DocumentNode, boolean>();
@@ -103,9 +122,11 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
     if (!stored || !isFresh(stored, options.ttlMs, now())) return undefined;
     let entry = decoded.get(stored.value);
     if (!entry) {
-      const body = new Uint8Array(Buffer.from(stored.value.body, 'base64'));
+      const { value } = stored;
+      const body =
+        value instanceof KeptAnswer ? value.bytes : new Uint8Array(Buffer.from(value.body, 'base64'));
       const expiresAt = stored.storedAt + options.ttlMs;
-      entry = { body, contentType: stored.value.contentType, expiresAt, encoded: {} };
+      entry = { body, contentType: value.contentType, expiresAt, encoded: {} };
       decoded.set(stored.value, entry);
     }
     return entry;
@@ -190,7 +211,7 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
       if (state.ready && response.status === 200 && contentType && state.freshUntil > now()) {
         const body = new Uint8Array(await response.arrayBuffer());
         entry = { body, contentType, expiresAt: state.freshUntil, encoded: {} };
-        const stored: StoredAnswer = { body: Buffer.from(body).toString('base64'), contentType };
+        const stored = new KeptAnswer(body, contentType);
         decoded.set(stored, entry);
         await entries.set(state.key, stored, state.freshUntil - options.ttlMs);
         // The client gets the kept bytes, compressed the way later hits will reuse.
