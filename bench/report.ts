@@ -37,6 +37,9 @@ export interface MemoryCheckpoint {
   rssMb: number;
   /** Heap in use right after a full garbage collection: what the process really holds. */
   liveHeapMb: number;
+  /** Memory V8 tracks outside its heap (Buffers, WASM memory such as PGlite's), and the ArrayBuffer part of it. */
+  externalMb: number;
+  arrayBuffersMb: number;
   caches: Record<string, number>;
 }
 

@@ -18,6 +18,7 @@ import {
   type Row,
   type Yardstick,
 } from './report.js';
+import { describeTimeline, type TimedCall, type Timeline, timelineOf } from './timeline.js';
 
 /**
  * `npm run bench`: the gateway on the sandbox (simulated upstream latency), a bare node:http
@@ -433,18 +434,44 @@ async function coldSearch(bench: Bench): Promise<{ outcome: Outcome; oneQueryCal
   const coldLatencies: number[] = [];
   const coldCalls: number[] = [];
   await gateway.call('peak');
+  const timelines: Timeline[] = [];
+  let cpuSeconds = 0;
+  const coldProfile = profile
+    ? join(mkdtempSync(join(tmpdir(), 'listing-graph-cold-')), 'cold.cpuprofile')
+    : null;
+  if (coldProfile) await gateway.call('profileStart');
   for (let i = 0; i < settings.coldSamples; i++) {
     await gateway.call('clear');
+    await sandbox.call('resetCalls');
     const before = await bench.calls();
+    const cpuBefore = await gateway.call<number>('cpu');
+    const startedAt = Date.now();
     const t0 = performance.now();
     const answer = await graphql(gatewayUrl, searchBody(settings.searchCity));
-    coldLatencies.push(performance.now() - t0);
+    const latency = performance.now() - t0;
+    cpuSeconds += (await gateway.call<number>('cpu')) - cpuBefore;
+    coldLatencies.push(latency);
     coldCalls.push((await bench.calls()) - before);
+    timelines.push(timelineOf(await sandbox.call<TimedCall[]>('callLog'), startedAt, startedAt + latency));
     const count = (answer.json.data as { search: { edges: unknown[] } }).search.edges.length;
     if (count !== 20) throw new Error(`a cold search returned ${count} listings`);
   }
+  if (coldProfile) {
+    await gateway.call('profileStop', coldProfile);
+    log(`gateway main-thread CPU profile of the cold samples: ${coldProfile}`);
+    process.stderr.write(`${summariseProfile(coldProfile, 30)}\n`);
+  }
   const coldP50 = percentile(coldLatencies, 50);
   const oneQueryCalls = median(coldCalls);
+  const waves = median(timelines.map((t) => t.waves.length));
+  // The median sample's timeline: the round trips it waited for, and the gateway's own time around them.
+  const typical = [...timelines].sort((a, b) => a.totalMs - b.totalMs)[
+    Math.floor((timelines.length - 1) / 2)
+  ];
+  if (typical) for (const line of describeTimeline(typical)) log(`  cold timeline (median sample): ${line}`);
+  // The gateway's own CPU per cold search (all its threads, user + system), against its latency.
+  const cpuMs = (cpuSeconds * 1000) / settings.coldSamples;
+  log(`  gateway CPU per cold search: ${cpuMs.toFixed(1)} ms`);
   const row: Row = {
     scenario: 'cold search',
     system: 'gateway',
@@ -461,8 +488,8 @@ async function coldSearch(bench: Bench): Promise<{ outcome: Outcome; oneQueryCal
     target: `p50 ≤ 2.0× upstream latency (${(2.0 * settings.latencyMs).toFixed(0)} ms)`,
     result:
       settings.latencyMs > 0
-        ? `${(coldP50 / settings.latencyMs).toFixed(2)}× (${coldP50.toFixed(1)} ms)`
-        : `${coldP50.toFixed(1)} ms`,
+        ? `${(coldP50 / settings.latencyMs).toFixed(2)}× (${coldP50.toFixed(1)} ms), ${waves} upstream waves, gateway CPU ${cpuMs.toFixed(0)} ms/query`
+        : `${coldP50.toFixed(1)} ms, ${waves} upstream waves, gateway CPU ${cpuMs.toFixed(0)} ms/query`,
     met: coldP50 <= 2.0 * settings.latencyMs,
   };
   return { outcome: { rows: [row], yardsticks: [yardstick] }, oneQueryCalls };
@@ -550,7 +577,7 @@ function writeResult(bench: Bench, outcomes: Outcome[], memory: MemoryCheckpoint
     memory,
     notes: [
       'Each system runs in its own process; autocannon runs in a third, and the sandbox (the upstream) in a fourth, all on this machine. Ratios pair runs made seconds apart (median of the rounds).',
-      'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
+      'The gateway runs with the product defaults (response cache, caches, limits, metrics on; NODE_ENV=production, LOG_LEVEL=warn, MALLOC_ARENA_MAX=2 as in the container image) talking to the sandbox as to a live provider, except: provider pacing 100,000 calls/s, daily budgets and per-client quotas lifted, so that they do not measure themselves (the cold target is about round trips, not the 5 calls/s default pacing).',
       `Cold search: ${COLD_WARM_UP} unmeasured cold queries first (the warm scenarios never reach the provider code), then each sample after emptying every cache; timed from the client.`,
       'Thundering herd: one request per connection, all sent at once on empty caches.',
       `Burst: ${settings.burst} searches with distinct filters (so no response-cache hit and no coalescing) sent at once from this process over ${settings.burst} connections, to a fresh gateway, the sandbox in its own process; a prober in a further process GETs /health every 10 ms, on the liveness listener (HEALTH_PORT, answered by its own thread: what an orchestrator's probe points at; the target) and on the main port (shown beside it); the gateway measures its own event-loop delay (monitorEventLoopDelay). Run twice: without overload protection (LOAD_SHED_LAG_MS=0, MAX_IN_FLIGHT=0) and with the defaults; before them, the same prober for 15 s against an idle gateway (the floor the machine sets). Failed or timed-out probes (10 s) count as 10 s.`,
@@ -820,16 +847,19 @@ async function memoryScenario(sandbox: Child, gateway: Child, url: string) {
     figures.push(run);
     failures += run.failures;
     const rss = await gateway.call<number>('rss');
-    const heap = await gateway.call<{ heapUsed: number }>('heap');
+    const heap = await gateway.call<NodeJS.MemoryUsage>('heap');
     checkpoints.push({
       listings: Math.min(next, settings.listings),
       rssMb: mb(rss),
       liveHeapMb: mb(heap.heapUsed),
+      externalMb: mb(heap.external),
+      arrayBuffersMb: mb(heap.arrayBuffers),
       caches: await gateway.call<Record<string, number>>('sizes'),
     });
     const last = checkpoints.at(-1)!;
     log(
-      `  ${last.listings} listings: RSS ${last.rssMb} MB, live heap ${last.liveHeapMb} MB, ${last.caches.detail} details cached`,
+      `  ${last.listings} listings: RSS ${last.rssMb} MB, live heap ${last.liveHeapMb} MB, ` +
+        `external ${last.externalMb} MB (array buffers ${last.arrayBuffersMb} MB), ${last.caches.detail} details cached`,
     );
   }
   const listingsPushed = Math.min(next, settings.listings);
@@ -884,6 +914,8 @@ function gatewayEnv(upstream: SandboxReady): Record<string, string> {
     // corrupt it, and a run must not start with the observations of the runs before it.
     DATA_DIR: scratchDir(),
     NODE_ENV: 'production',
+    // As the container image sets it (Dockerfile): fewer glibc arenas for the gateway's threads.
+    MALLOC_ARENA_MAX: '2',
     // Only to measure the page's transfer size; it changes nothing on the POST path.
     GRAPHIQL: '1',
     PORT: '0',

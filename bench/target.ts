@@ -53,8 +53,13 @@ switch (kind) {
         ...common,
         calls: () => sandbox.calls.count(),
         resetCalls: () => sandbox.calls.reset(),
-        /** When each call arrived (epoch ms) and what it was, since the last reset. */
-        callLog: () => sandbox.calls.list().map((c) => ({ path: c.path, at: c.at })),
+        /** What each call was, when it arrived and when it was answered (epoch ms), since the last reset. */
+        callLog: () =>
+          sandbox.calls.list().map((c) => ({
+            what: `${c.provider} ${c.path}`,
+            at: c.at,
+            answeredAt: c.answeredAt,
+          })),
         setLatency: (ms: number) => sandbox.setLatency(ms),
         /** Distinct listings, the two providers interleaved. */
         refs: (n: number): ListingRef[] => {
@@ -80,6 +85,7 @@ switch (kind) {
     const { monitorEventLoopDelay } = await import('node:perf_hooks');
     const app = await startApp(loadConfig(process.env));
     // The gateway's own event-loop delay, for the burst scenario (bench/burst.ts).
+    let profiler: import('node:inspector/promises').Session | null = null;
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
     serveParent(app.url, {
@@ -92,6 +98,22 @@ switch (kind) {
       }),
       healthUrl: () => app.healthUrl,
       clear: () => app.store.clear(),
+      /** A CPU profile of the main thread over one stretch (the cold samples), not the whole run. */
+      profileStart: async () => {
+        const { Session } = await import('node:inspector/promises');
+        profiler = new Session();
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      },
+      profileStop: async (file: string) => {
+        if (!profiler) return;
+        const { profile } = await profiler.post('Profiler.stop');
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(file, JSON.stringify(profile));
+        profiler.disconnect();
+        profiler = null;
+      },
       sizes: () => app.store.sizes,
       exit: () => app.close().then(() => setImmediate(() => process.exit(0))),
     });

@@ -94,7 +94,9 @@ const envSchema = z.object({
   RETRY_MAX_DELAY_MS: int(0, 300_000).default(8_000),
   CIRCUIT_FAILURE_THRESHOLD: int(1, 1_000).default(5),
   CIRCUIT_OPEN_MS: int(100, 3_600_000).default(30_000),
-  UPSTREAM_CONNECTIONS: int(1, 256).default(16),
+  // One every-field search of 20 sends up to 40 calls to one provider at once (details and community
+  // lookups): fewer connections queue them into a further round trip.
+  UPSTREAM_CONNECTIONS: int(1, 256).default(64),
   UPSTREAM_MAX_BODY_BYTES: int(1_024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
 
   CACHE_LIST_TTL_SECONDS: int(0, 86_400).default(1_800),

@@ -1,9 +1,4 @@
-import {
-  type ListingType,
-  type ProviderName,
-  type SearchQuery,
-  unfilteredSearch,
-} from '../domain/listing.js';
+import { type ListingType, type ProviderName, unfilteredSearch } from '../domain/listing.js';
 import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 

@@ -140,6 +140,9 @@ export function districtsOf(cityId: string): District[] {
  * characters and spaces ignored. Anything else is undefined: drift to count, never a guess.
  */
 export function findDistrict(cityId: string, wording: string): District | undefined {
+  // Most wordings are already a key (normalised, no spaces): the key of a key is itself.
+  const exact = byCityAndWording.get(`${cityId}|${wording}`);
+  if (exact) return exact;
   const text = wording.normalize('NFKC').replace(/\s+/g, '');
   if (text === '') return undefined;
   return byCityAndWording.get(`${cityId}|${text}`);

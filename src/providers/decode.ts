@@ -53,6 +53,19 @@ export const stringList = z.union([
   ),
 ]);
 
+/**
+ * A JSON object (not an array, not null) as a record: what `z.record(z.string(), z.unknown())`
+ * accepts, handed back as it is. zod's record copies the object key by key (about 10 µs for 60
+ * keys), and the decoders ask it of every item of every answer only to read from it.
+ */
+export const jsonRecord = {
+  safeParse(value: unknown): { success: true; data: Record<string, unknown> } | { success: false } {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? { success: true, data: value as Record<string, unknown> }
+      : { success: false };
+  },
+};
+
 export interface DecodeProblem {
   field: string;
   reason: string;

@@ -49,6 +49,8 @@ export interface CallRecord {
   path: string;
   id: string | null;
   at: number;
+  /** When the answer was written (epoch ms); null while in flight or when none was (a fault). */
+  answeredAt: number | null;
 }
 
 export interface FaultRule {

@@ -125,19 +125,37 @@ function sameName(a: string, b: string): boolean {
 }
 
 /**
- * The community list's record of a community a listing names: the first list page of a search by
- * its name in its city (one upstream call, through the community-page cache), the record with its
- * id, or without one (Fang) the same name in the same district. null when there is no list provider
- * or no such record; never a guess between two.
+ * The community-list page a community a listing names is looked for on: the first list page of a
+ * search by its name in its city (one upstream call, through the community-page cache). null when
+ * there is nothing to look up: no city, a list record already, or no list provider.
  */
+export function communityRecordPage(store: ListingStore, ref: CommunityView): Promise<CommunityPage> | null {
+  const where = listPageOf(store, ref);
+  if (!where) return null;
+  return store.communityPage(where.provider, where.query, 0).then((r) => r.value);
+}
+
+/**
+ * The record of `ref` on its page (communityRecordPage): the record with its id, or without one
+ * (Fang) the same name in the same district. null when there is no such record; never a guess
+ * between two.
+ */
+export function communityRecordIn(
+  store: ListingStore,
+  ref: CommunityView,
+  page: CommunityPage,
+): Community | null {
+  const provider = communityProvider(store.providers.values());
+  return provider ? recordIn(page, ref, provider.name) : null;
+}
+
+/** The community list's record of a community a listing names (see the two above); null when none. */
 export async function findCommunityRecord(
   store: ListingStore,
   ref: CommunityView,
 ): Promise<Community | null> {
-  const where = listPageOf(store, ref);
-  if (!where) return null;
-  const { value } = await store.communityPage(where.provider, where.query, 0);
-  return recordIn(value, ref, where.provider);
+  const page = communityRecordPage(store, ref);
+  return page ? communityRecordIn(store, ref, await page) : null;
 }
 
 /** A listing's community reference, merged from a list page held in memory (mergedCommunityNow). */
@@ -157,8 +175,8 @@ const warmMerges = new WeakMap<CommunityView, WarmCommunity>();
 
 /**
  * The merged view when the community's list page is fresh in this process's cache, without
- * waiting (the warm path of the community fields); undefined when `findCommunityRecord` must be
- * asked. A reference with no list to look in stands as it is.
+ * waiting (the warm path of the community fields); undefined when the page must be read
+ * (communityRecordPage). A reference with no list to look in stands as it is.
  */
 export function mergedCommunityNow(store: ListingStore, ref: CommunityView): CommunityView | undefined {
   const kept = warmMerges.get(ref);

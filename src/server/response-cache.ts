@@ -28,11 +28,30 @@ export interface ResponseCacheOptions {
   state?: SharedState;
 }
 
-/** An answer as kept in the shared cache: text, so that it travels to Redis and back as it is. */
+/** An answer as Redis keeps it: text, so that it travels there and back as it is. */
 interface StoredAnswer {
   /** The body's bytes, base64. */
   body: string;
   contentType: string;
+}
+
+/**
+ * An answer as this process keeps it: the bytes alone. Base64 text of every kept answer doubled
+ * the cache's memory (on the heap, beside the bytes); it is made only when an answer goes to Redis.
+ */
+class KeptAnswer {
+  constructor(
+    readonly bytes: Uint8Array<ArrayBuffer>,
+    readonly contentType: string,
+  ) {}
+
+  toJSON(): StoredAnswer {
+    const { buffer, byteOffset, byteLength } = this.bytes;
+    return {
+      body: Buffer.from(buffer, byteOffset, byteLength).toString('base64'),
+      contentType: this.contentType,
+    };
+  }
 }
 
 /** One kept answer as this process sends it. */
@@ -66,9 +85,9 @@ export class ResponseCache {
   readonly endpoint: string;
   /** Identical requests that arrived while the first runs wait for its answer. */
   readonly running = new Map<string, Promise<Entry | null>>();
-  readonly #entries: SharedCache<StoredAnswer>;
+  readonly #entries: SharedCache<StoredAnswer | KeptAnswer>;
   /** The bytes and compressed copies of an answer held in this process, made once per stored answer. */
-  readonly #decoded = new WeakMap<StoredAnswer, Entry>();
+  readonly #decoded = new WeakMap<StoredAnswer | KeptAnswer, Entry>();
   readonly #prefix: string;
   /** Requests that missed before Yoga (cached-answers.ts), by their Node request: their keys. */
   readonly #misses = new WeakMap<object, string>();
@@ -85,7 +104,7 @@ export class ResponseCache {
     this.#prefix = `${options.mode}\n`;
     // An answer is stored as if fetched `ttlMs` before it stops being fresh: it expires (in this
     // process and on Redis, by TTL) exactly at its own freshness, never listed nor scanned.
-    this.#entries = (options.state ?? sharedState(null)).cache<StoredAnswer>({
+    this.#entries = (options.state ?? sharedState(null)).cache<StoredAnswer | KeptAnswer>({
       name: 'response',
       ttlMs: options.ttlMs,
       staleIfErrorMs: 0,
@@ -134,7 +153,7 @@ export class ResponseCache {
     freshUntil: number,
   ): Promise<Entry> {
     const entry: Entry = { body, contentType, expiresAt: freshUntil, encoded: {} };
-    const stored: StoredAnswer = { body: Buffer.from(body).toString('base64'), contentType };
+    const stored = new KeptAnswer(body, contentType);
     this.#decoded.set(stored, entry);
     await this.#entries.set(key, stored, freshUntil - this.options.ttlMs);
     return entry;
@@ -154,10 +173,11 @@ export class ResponseCache {
     });
   }
 
-  #entry(stored: StoredAnswer, storedAt: number): Entry {
+  #entry(stored: StoredAnswer | KeptAnswer, storedAt: number): Entry {
     let entry = this.#decoded.get(stored);
     if (!entry) {
-      const body = new Uint8Array(Buffer.from(stored.body, 'base64'));
+      const body =
+        stored instanceof KeptAnswer ? stored.bytes : new Uint8Array(Buffer.from(stored.body, 'base64'));
       entry = {
         body,
         contentType: stored.contentType,

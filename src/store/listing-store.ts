@@ -11,6 +11,7 @@ import {
   sharedState,
 } from '../state/index.js';
 import { canonical } from './canonical.js';
+import { Compactor } from './compact.js';
 
 /** hit: fresh from a cache; miss: fetched here; shared: another caller's fetch (this replica or another); stale: served because the fetch failed. */
 export type CacheSource = FetchSource;
@@ -91,6 +92,7 @@ export class ListingStore {
   /** Agents met in details, so that `node(id:)` can find them: no provider looks agents up by id. */
   private readonly agents: LRUCache<string, Agent>;
   private readonly clearListeners: (() => void)[] = [];
+  private readonly compactor = new Compactor();
 
   constructor(
     readonly providers: ReadonlyMap<ProviderName, ListingProvider>,
@@ -123,9 +125,10 @@ export class ListingStore {
 
   async detail(key: ListingKey): Promise<Cached<Listing | null>> {
     const provider = this.require(key.provider);
-    const result = await this.details.get(this.detailKey(key), async () => ({
-      listing: await provider.getListing({ sourceId: key.sourceId, cityId: key.cityId }),
-    }));
+    const result = await this.details.get(this.detailKey(key), async () => {
+      const listing = await provider.getListing({ sourceId: key.sourceId, cityId: key.cityId });
+      return { listing: listing && this.compactor.listing(listing) };
+    });
     const agent = result.value.listing?.agent;
     if (agent) this.agents.set(`${agent.provider}:${agent.sourceId}`, agent);
     return { ...result, value: result.value.listing };

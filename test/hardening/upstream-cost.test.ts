@@ -122,6 +122,38 @@ describe('the cost of an operation in upstream calls', () => {
     await expectRefused(query, 7, { first: 5, after: 'any-cursor' });
   });
 
+  it("a community's reference fields (name, cityId, subdistrict) cost no lookup, and make none", async () => {
+    const query = `{ search(filter: {cityId: "110000", providers: [FANG]}, first: 6) {
+      edges { node { title community { name cityId subdistrict } } } } }`;
+    const response = (await gw.raw({ query })) as {
+      errors?: unknown;
+      data?: { search: { edges: { node: { community: { cityId: string | null } | null } }[] } };
+    };
+    expect(response.errors).toBeUndefined();
+    const communities = response.data!.search.edges.map((e) => e.node.community).filter((c) => c !== null);
+    expect(communities.length).toBeGreaterThan(0);
+    for (const c of communities) expect(c.cityId).toBe('110000');
+    expect(calls({ provider: 'beike', path: BEIKE_PATHS.communities })).toBe(0);
+    expect(calls()).toBe(1);
+  });
+
+  it("a Beike listing's community lookup, started from its stub, is still one call per community", async () => {
+    // 2 listings: 1 Beike page, 2 details, 2 community lookups: 5, within the limit.
+    const query = `{ search(filter: {cityId: "110000", providers: [BEIKE]}, first: 2) {
+      edges { node { title community { name builtYear averageUnitPrice } } } } }`;
+    const response = (await gw.raw({ query })) as {
+      errors?: unknown;
+      data?: { search: { edges: { node: { community: { name: string } | null } }[] } };
+    };
+    expect(response.errors).toBeUndefined();
+    const names = new Set(
+      response.data!.search.edges.flatMap((e) => (e.node.community ? [e.node.community.name] : [])),
+    );
+    expect(names.size).toBeGreaterThan(0);
+    expect(calls({ provider: 'beike', path: BEIKE_PATHS.communities })).toBe(names.size);
+    expect(calls()).toBeLessThanOrEqual(5);
+  });
+
   it('checks the range of `first` before the cost, with its own message (issue 11)', async () => {
     const query =
       'query($first: Int) { search(filter: {cityId: "110000"}, first: $first) { edges { node { title } } } }';

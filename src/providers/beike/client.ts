@@ -28,6 +28,8 @@ export interface BeikeProviderOptions extends ProviderBaseOptions {
   token: string;
 }
 
+/** Built once: a zod schema costs more to build than to run. */
+const COUNT = looseInt.pipe(z.number().nonnegative());
 const DETAIL_PATH = '/api/beike/ershoufang/detail/v1';
 const RESALE_LIST_PATH = '/api/beike/get-ershoufang-list/v1';
 const COMMUNITY_LIST_PATH = '/api/beike/community/list/v1';
@@ -150,7 +152,7 @@ export class BeikeProvider extends ProviderBase implements ListingProvider {
     moreField: string,
     totalField: string,
   ): { total: number | null; hasMore: boolean } {
-    const total = report.field(totalField, looseInt.pipe(z.number().nonnegative()), raw.total);
+    const total = report.field(totalField, COUNT, raw.total);
     const more = report.field(moreField, looseBoolean, raw.hasMore);
     const itemCount = raw.items.length;
     const seen = page * BEIKE_PAGE_SIZE + itemCount;

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { type DecodeReport, looseBoolean, looseInt, looseNumber, looseString } from '../decode.js';
+import {
+  type DecodeReport,
+  jsonRecord,
+  looseBoolean,
+  looseInt,
+  looseNumber,
+  looseString,
+} from '../decode.js';
 import { cleanLabel } from '../wording.js';
 
 /**
@@ -12,7 +19,7 @@ import { cleanLabel } from '../wording.js';
 export const envelopeSchema = z.looseObject({ code: looseInt, data: z.unknown().optional() });
 export type Envelope = z.infer<typeof envelopeSchema>;
 
-const record = z.record(z.string(), z.unknown());
+const record = jsonRecord;
 const text = looseString.transform((s) => s.trim()).pipe(z.string().min(1));
 /** GB/T 2260: six digits, sent as a string in the detail and as a number in the community list. */
 const cityCode = text.pipe(z.string().regex(/^\d{6}$/, 'not a city code'));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { looseBoolean, looseInt, looseNumber, looseString } from '../decode.js';
+import { jsonRecord, looseBoolean, looseInt, looseNumber, looseString } from '../decode.js';
 import { parseDate, parseElevator, parseYear } from '../wording.js';
 
 /**
@@ -28,7 +28,7 @@ export type Decoded<T> =
   | { kind: 'error'; error: FangErrorBody }
   | { kind: 'unusable'; reason: string };
 
-const record = z.record(z.string(), z.unknown());
+const record = jsonRecord;
 const optionalText = looseString.nullish().catch(null);
 
 const errorResponse = z.object({
@@ -75,7 +75,7 @@ function hasOneboundData(json: unknown): boolean {
 
 /** A list that may come as an array, a single object, or nothing at all. */
 const houseList = z
-  .union([z.array(z.unknown()), record, z.null(), z.literal('')])
+  .union([z.array(z.unknown()), z.record(z.string(), z.unknown()), z.null(), z.literal('')])
   .optional()
   .transform((v): RawHouse[] => {
     if (Array.isArray(v)) return v.filter((h): h is RawHouse => record.safeParse(h).success);

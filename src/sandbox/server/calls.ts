@@ -4,8 +4,10 @@ import type { CallFilter, CallRecord } from '../types.js';
 export class CallLog {
   private records: CallRecord[] = [];
 
-  record(call: CallRecord): void {
+  /** The record itself, so that the caller can stamp when it answered. */
+  record(call: CallRecord): CallRecord {
     this.records.push(call);
+    return call;
   }
 
   count(filter: CallFilter = {}): number {

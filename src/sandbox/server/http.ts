@@ -76,7 +76,7 @@ async function handleCall(
   query: URLSearchParams,
 ): Promise<void> {
   const id = api.callId(path, query);
-  state.calls.record({ provider: api.provider, path, id, at: Date.now() });
+  const call = state.calls.record({ provider: api.provider, path, id, at: Date.now(), answeredAt: null });
   const fault = state.faults.take(api.provider, path, id);
   if (fault?.kind === 'timeout') return;
   if (fault?.kind === 'reset') {
@@ -94,6 +94,7 @@ async function handleCall(
     return;
   }
   send(res, fault ? faultAnswer(api, fault, path, query) : api.answer(path, query));
+  call.answeredAt = Date.now();
 }
 
 function faultAnswer(api: ProviderApi, fault: Fault, path: string, query: URLSearchParams): Answer {

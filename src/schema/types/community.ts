@@ -1,7 +1,20 @@
+import {
+  type FieldNode,
+  GraphQLIncludeDirective,
+  type GraphQLResolveInfo,
+  GraphQLSkipDirective,
+  getDirectiveValues,
+  Kind,
+  type SelectionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { PROVIDERS, type ProviderName } from '../../domain/listing.js';
 import { isUpstreamError } from '../../http/errors.js';
+import type { CommunityPage } from '../../providers/provider.js';
 import {
   type CommunityView,
+  communityRecordIn,
+  communityRecordPage,
   findCommunityRecord,
   mergeCommunity,
   mergedCommunityNow,
@@ -49,6 +62,25 @@ interface RequestViews {
   byId: Map<string, Promise<CommunityView>>;
 }
 const views = new WeakMap<GraphQLContext, RequestViews>();
+const pages = new WeakMap<GraphQLContext, Map<string, Promise<CommunityPage> | null>>();
+
+/** The page a reference's record is on, read once per request whoever asks first (see lookUpEarly). */
+function recordPage(c: CommunityView, ctx: GraphQLContext): Promise<CommunityPage> | null {
+  let cache = pages.get(ctx);
+  if (!cache) {
+    cache = new Map();
+    pages.set(ctx, cache);
+  }
+  const key = `${c.cityId ?? ''}|${c.name}`;
+  let page = cache.get(key);
+  if (page === undefined) {
+    page = communityRecordPage(ctx.store, c);
+    // Whoever awaits it reports its failure; an early start alone must not be an unhandled rejection.
+    page?.catch(() => {});
+    cache.set(key, page);
+  }
+  return page;
+}
 
 /**
  * What every source knows of this community, merged (search/communities.ts): a list record is
@@ -82,8 +114,9 @@ function fetchedView(
   const key = communityLocalId(c);
   let view = byId.get(key);
   if (!view) {
-    view = findCommunityRecord(ctx.store, c).then(
-      (record) => mergeCommunity(c, record),
+    const page = recordPage(c, ctx);
+    view = (page ?? Promise.resolve(null)).then(
+      (found) => mergeCommunity(c, found && communityRecordIn(ctx.store, c, found)),
       (error: unknown) => {
         // The listing's own reference stands; the failure is reported once.
         if (isUpstreamError(error)) ctx.partialErrors.push(upstreamGraphQLError(error));
@@ -93,6 +126,47 @@ function fetchedView(
     byId.set(key, view);
   }
   return view;
+}
+
+/** Community fields that always read the community list (a reference alone never answers them). */
+const LOOKUP_FIELDS: ReadonlySet<string> = new Set([
+  'averageUnitPrice',
+  'resaleAverageUnitPrice',
+  'resaleListingCount',
+  'buildingType',
+  'builtYear',
+  'location',
+  'coverUrl',
+  'listings',
+]);
+
+/**
+ * Starts the community-list lookup of a listing's community from what its search stub names (its
+ * name and city), when the selection will need it: the merged view then does not wait for the
+ * listing's detail first, one round trip after another. The detail's reference names the same
+ * community, so its lookup finds this page (per request here, across requests in the cache).
+ */
+export function lookUpEarly(c: CommunityView, ctx: GraphQLContext, info: GraphQLResolveInfo): void {
+  if (c.fetchedAt || !c.cityId || !selects(info.fieldNodes, info, LOOKUP_FIELDS)) return;
+  recordPage(c, ctx);
+}
+
+/** Whether a field's selection (through fragments, honouring @skip/@include) names one of `names`. */
+function selects(nodes: readonly FieldNode[], info: GraphQLResolveInfo, names: ReadonlySet<string>): boolean {
+  const visit = (set: SelectionSetNode | undefined, depth: number): boolean =>
+    depth < 8 &&
+    (set?.selections ?? []).some((s) => {
+      if (!shouldInclude(s, info.variableValues)) return false;
+      if (s.kind === Kind.FIELD) return names.has(s.name.value);
+      if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet, depth + 1);
+      return visit(info.fragments[s.name.value]?.selectionSet, depth + 1);
+    });
+  return nodes.some((node) => visit(node.selectionSet, 0));
+}
+
+function shouldInclude(node: SelectionNode, variables: Record<string, unknown>): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
 
 /**
@@ -145,7 +219,8 @@ export const CommunityType = builder.loadableNode('Community', {
     cityId: t.string({
       nullable: true,
       description: 'GB/T 2260 city code.',
-      resolve: merged((c) => c.cityId),
+      // The reference's city is the record's: the list is searched in it.
+      resolve: merged((c) => c.cityId, always),
     }),
     name: t.string({ description: 'Name, e.g. 双裕花园西区.', resolve: merged((c) => c.name, always) }),
     district: t.field({

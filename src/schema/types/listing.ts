@@ -11,7 +11,7 @@ import { delistedListing } from '../delisted-listing.js';
 import { badUserInput, providerNotConfigured, upstreamGraphQLError } from '../errors.js';
 import { encodeGlobalId, isValidSourceId, listingLocalId, parseListingLocalId } from '../ids.js';
 import { AgentNode } from './agent.js';
-import { type CommunityShape, CommunityType } from './community.js';
+import { type CommunityShape, CommunityType, lookUpEarly } from './community.js';
 import { DistrictType, districtOf } from './district.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, OrientationEnum, ProviderEnum } from './enums.js';
 import { FloorType } from './floor.js';
@@ -128,7 +128,12 @@ export const ListingNode = builder.loadableNode('Listing', {
       type: CommunityType,
       nullable: true,
       description: 'The community (小区).',
-      resolve: detailField('community', (c, l) => c && communityRef(c, l)),
+      resolve: (listing, args, ctx, info) => {
+        // A stub that names its community (Beike's) starts the community lookup beside its detail.
+        if (listing.community && !answersAlone(listing, 'community') && !warmDetail(listing, ctx))
+          lookUpEarly(communityRef(listing.community, listing), ctx, info);
+        return communityField(listing, args, ctx, info);
+      },
     }),
     district: t.field({
       type: DistrictType,
@@ -229,6 +234,8 @@ async function loadDetail(localId: string, ctx: GraphQLContext): Promise<Listing
     return isUpstreamError(error) ? upstreamGraphQLError(error) : (error as Error);
   }
 }
+
+const communityField = detailField('community', (c, l) => c && communityRef(c, l));
 
 /** Whether a listing can answer a field by itself. Objects and lists need the detail unless declared. */
 function answersAlone(listing: Listing, field: ListingField): boolean {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { Worker } from 'node:worker_threads';
 import type { Plugin } from 'graphql-yoga';
 import { compress, type Encoding, negotiate } from '../compression.js';
 
@@ -16,21 +16,22 @@ interface Page {
 }
 
 /** One page per set of options in a process: every gateway of a test run shares it. */
-const pages = new Map<string, Page>();
+const pages = new Map<string, Promise<Page>>();
 
 /**
  * GraphiQL, with its scripts inlined from the package rather than a CDN (it works offline, behind
  * firewalls and in mainland China, where the default CDN is often unreachable). The page is 9 MB:
- * it is rendered once, compressed once per encoding off the main thread on first demand, and
- * served from memory. Its Content-Security-Policy allows exactly its own inline scripts (by hash),
+ * it is rendered on first demand by a thread of its own (graphiql-worker.mjs: the renderer's 28 MB
+ * of script never enter the gateway's heap), compressed once per encoding off the main thread,
+ * and served from memory. Its Content-Security-Policy allows exactly its own inline scripts (by hash),
  * the blob: workers Monaco starts, and requests to this origin; no site may frame it.
  */
 export function useGraphiQLPage(options: GraphiQLPageOptions): Plugin {
-  const page = pageFor(options);
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== options.endpoint) return;
       if (!isGraphiQLPageRequest(request.method, request.headers.get('accept'))) return;
+      const page = await pageFor(options);
       const encoding = negotiate(request.headers.get('accept-encoding'));
       const body = encoding ? await encodedPage(page, encoding) : page.html;
       const headers: Record<string, string> = {
@@ -57,23 +58,32 @@ export function isGraphiQLPageRequest(
   return (method === 'GET' || method === 'HEAD') && accept?.includes('text/html') === true;
 }
 
-function pageFor(options: GraphiQLPageOptions): Page {
+function pageFor(options: GraphiQLPageOptions): Promise<Page> {
   const key = JSON.stringify([options.title, options.defaultQuery, options.endpoint]);
   let page = pages.get(key);
   if (!page) {
-    const html = renderGraphiQL({
-      title: options.title,
-      defaultQuery: options.defaultQuery,
-      endpoint: options.endpoint,
-    });
-    page = {
-      html: new Uint8Array(Buffer.from(html, 'utf8')),
-      csp: contentSecurityPolicy(html),
+    page = render(options).then((html) => ({
+      html,
+      csp: contentSecurityPolicy(Buffer.from(html.buffer, html.byteOffset, html.byteLength).toString('utf8')),
       encoded: new Map(),
-    };
+    }));
+    // A failed render is tried again by the next request, not kept.
+    page.catch(() => pages.delete(key));
     pages.set(key, page);
   }
   return page;
+}
+
+function render(options: GraphiQLPageOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const { title, defaultQuery, endpoint } = options;
+  const worker = new Worker(new URL('../graphiql-worker.mjs', import.meta.url), {
+    workerData: { title, defaultQuery, endpoint },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the GraphiQL thread exited (${code}) without a page`)));
+  });
 }
 
 function encodedPage(page: Page, encoding: Encoding): Promise<Uint8Array<ArrayBuffer>> {

@@ -4,13 +4,34 @@
 // PGlite, a whole PostgreSQL in WebAssembly, runs each statement synchronously: here it blocks this
 // thread, never the gateway's event loop. PGlite's own lock orders the statements; a transaction
 // holds it from `begin` to `end`.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+
+// PostgreSQL's default 128 MB of shared buffers is WebAssembly memory here, never given back: the
+// history's pages are files, and the kernel caches those anyway (README, Performance: memory).
+const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+// `node pglite-worker.mjs --init <dir>`: creating a database (initdb) leaves ~430 MB of WebAssembly
+// memory and file-system bundle behind that nothing frees; a process of its own gives it all back.
+if (!parentPort && process.argv[2] === '--init') {
+  const created = new PGlite(process.argv[3], { startParams });
+  await created.waitReady;
+  await created.close();
+  process.exit(0);
+}
 
 const port = parentPort;
 if (!port) throw new Error('pglite-worker.mjs runs as a worker thread');
 const { dataDir } = workerData;
-const pglite = dataDir === 'memory' ? new PGlite() : new PGlite(dataDir);
+if (dataDir !== 'memory' && !existsSync(join(dataDir, 'PG_VERSION'))) {
+  await promisify(execFile)(process.execPath, [fileURLToPath(import.meta.url), '--init', dataDir]);
+}
+const pglite = dataDir === 'memory' ? new PGlite({ startParams }) : new PGlite(dataDir, { startParams });
 
 /** @type {Map<number, { tx: unknown, end: (commit: boolean) => void, done: Promise<void> }>} */
 const transactions = new Map();

@@ -1,0 +1,104 @@
+import type { Agent, CommunityRef, Floor, Layout, Listing, Photo } from '../domain/listing.js';
+
+/**
+ * Cached details, made small (README, Performance: memory). A decoded detail repeats what
+ * thousands of others say too: an agent's name, title and credentials, a community, a layout
+ * ("2室1厅"), a floor, tags and photo captions, each a string or object of its own per listing.
+ * Here equal values become one shared value, so that 20,000 details hold each once. A cached
+ * listing is read, never written (it is shared by every request already). Not frozen: a frozen
+ * object gets a hidden class of its own in V8, which cost more than the sharing saved.
+ */
+export class Compactor {
+  readonly #strings = new Bounded<string>();
+  readonly #parts = new Bounded<object>();
+
+  listing(listing: Listing): Listing {
+    const s = (text: string | null) => (text === null ? null : this.#string(text));
+    return {
+      ...listing,
+      cityId: s(listing.cityId),
+      layout:
+        listing.layout &&
+        this.#part<Layout>(listing.layout, () => ({ ...listing.layout!, text: s(listing.layout!.text) })),
+      floor:
+        listing.floor &&
+        this.#part<Floor>(listing.floor, () => ({ ...listing.floor!, text: s(listing.floor!.text) })),
+      orientations: this.#part(listing.orientations, () => [...listing.orientations]),
+      tags: this.#part(listing.tags, () => listing.tags.map((tag) => this.#string(tag))),
+      amenities: this.#part(listing.amenities, () => [...listing.amenities]),
+      photos: listing.photos.map((photo) => this.#photo(photo)),
+      community: listing.community && this.#community(listing.community),
+      agent: listing.agent && this.#agent(listing.agent),
+    };
+  }
+
+  #photo(photo: Photo): Photo {
+    // The URL is the listing's own: only the caption ("户型", "客厅") repeats.
+    return { ...photo, caption: photo.caption === null ? null : this.#string(photo.caption) };
+  }
+
+  #community(community: CommunityRef): CommunityRef {
+    return this.#named(`C|${community.sourceId ?? ''}|${community.name}`, community, () => {
+      const s = (text: string | null | undefined) => (text ? this.#string(text) : text);
+      return {
+        ...community,
+        sourceId: s(community.sourceId) ?? null,
+        name: this.#string(community.name),
+        district: s(community.district) ?? null,
+        ...(community.districtId === undefined ? {} : { districtId: s(community.districtId) ?? null }),
+        subdistrict: s(community.subdistrict) ?? null,
+      };
+    });
+  }
+
+  #agent(agent: Agent): Agent {
+    return this.#named(`A|${agent.provider}|${agent.sourceId}`, agent, () => ({
+      ...agent,
+      credentials: agent.credentials.map((c) => ({ ...c, name: this.#string(c.name) })),
+    }));
+  }
+
+  /** Short texts repeat (names, captions, districts); long ones (descriptions, URLs) seldom do. */
+  #string(text: string): string {
+    if (text.length > MAX_SHARED_STRING) return text;
+    return this.#strings.get(text, () => text);
+  }
+
+  /** One value per distinct content, made by `make` the first time it is met. */
+  #part<T extends object>(value: T, make: () => T): T {
+    return this.#parts.get(JSON.stringify(value), () => make()) as T;
+  }
+
+  /**
+   * The same for larger values with an identity (an agent, a community), kept under that short
+   * key rather than their whole content; one that has changed since replaces the one kept.
+   */
+  #named<T extends object>(key: string, value: T, make: () => T): T {
+    const kept = this.#parts.get(key, () => make()) as T;
+    if (kept === value || JSON.stringify(kept) === JSON.stringify(value)) return kept;
+    return this.#parts.set(key, make()) as T;
+  }
+}
+
+const MAX_SHARED_STRING = 64;
+/** Distinct values remembered; past it the table starts over (sharing is a saving, never a must). */
+const MAX_DISTINCT = 50_000;
+
+class Bounded<V> {
+  readonly #values = new Map<string, V>();
+
+  get(key: string, make: () => V): V {
+    let value = this.#values.get(key);
+    if (value === undefined) {
+      if (this.#values.size >= MAX_DISTINCT) this.#values.clear();
+      value = make();
+      this.#values.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): V {
+    this.#values.set(key, value);
+    return value;
+  }
+}
