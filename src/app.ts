@@ -163,7 +163,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const server = createServer();
   const drainer = new Drainer(server);
   const lag = config.security.loadShedLagMs > 0 ? new EventLoopLag() : null;
-  const gateway = createGateway({
+  const { yoga: gateway, listener } = createGateway({
     store,
     history,
     watches,
@@ -194,7 +194,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     ],
   });
 
-  server.on('request', withRequestLog(withLiveness(withOriginFormOnly(gateway)), { logger, metrics }));
+  server.on('request', withRequestLog(withLiveness(withOriginFormOnly(listener)), { logger, metrics }));
   await listen(server, config.port, config.host);
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

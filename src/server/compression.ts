@@ -18,6 +18,21 @@ export function compressible(contentType: string | null): boolean {
  */
 export function negotiate(acceptEncoding: string | null | undefined): Encoding | null {
   if (!acceptEncoding) return null;
+  // Clients send one of a handful of values, on every request: each is parsed once.
+  let known = negotiated.get(acceptEncoding);
+  if (known === undefined) {
+    known = parseAcceptEncoding(acceptEncoding);
+    if (negotiated.size >= MAX_NEGOTIATED) negotiated.clear();
+    negotiated.set(acceptEncoding, known);
+  }
+  return known;
+}
+
+const negotiated = new Map<string, Encoding | null>();
+/** Client-chosen strings: the memo is bounded, and starts over when full. */
+const MAX_NEGOTIATED = 64;
+
+function parseAcceptEncoding(acceptEncoding: string): Encoding | null {
   const weights = new Map<string, number>();
   for (const part of acceptEncoding.split(',')) {
     const [name = '', ...params] = part.trim().toLowerCase().split(';');

@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { type DocumentNode, getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -8,27 +9,28 @@ import type { SharedState } from '../state/index.js';
 import type { HistoryStore } from '../store/history/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 import type { WatchService } from '../watches/service.js';
+import { CachedAnswers } from './cached-answers.js';
 import { type Caller, ClientRegistry } from './clients.js';
 import type { CompressionObserver } from './compression.js';
+import { CorsPolicy } from './cors.js';
 import { EXAMPLE_QUERY } from './example-query.js';
 import { callerOf } from './exchange.js';
+import { Gate } from './gate.js';
+import { rawPath } from './graphql-path.js';
 import type { EventLoopLag } from './load-shedding.js';
-import { Admission, useAdmission } from './plugins/admission.js';
 import { useCanonicalPath } from './plugins/canonical-path.js';
-import { useClientAccess } from './plugins/client-access.js';
 import { useCompression } from './plugins/compression.js';
 import { useCorsPolicy } from './plugins/cors.js';
 import { useCostLimit } from './plugins/cost-limit.js';
-import { useGraphiQLPage } from './plugins/graphiql-page.js';
-import { useJsonBodiesOnly } from './plugins/json-only.js';
-import { useLoadShedding } from './plugins/load-shedding.js';
+import { isGraphiQLPageRequest, useGraphiQLPage } from './plugins/graphiql-page.js';
 import { useOperationLimits } from './plugins/operation-limits.js';
 import { usePersistedOperations } from './plugins/persisted-operations.js';
-import { type ResponseCacheOptions, useResponseCache } from './plugins/response-cache.js';
+import { useResponseCache } from './plugins/response-cache.js';
 import { useResponseExtensions } from './plugins/response-extensions.js';
 import { useSchemaDisclosure } from './plugins/schema-disclosure.js';
 import { useWellFormedStrings } from './plugins/well-formed-strings.js';
 import { RefusalLog } from './refusal-log.js';
+import { ResponseCache, type ResponseCacheOptions } from './response-cache.js';
 import type { SecuritySettings } from './security.js';
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -60,9 +62,29 @@ export interface GatewayOptions {
 
 export type Gateway = YogaServerInstance<Record<string, unknown>, GraphQLContext>;
 
-export function createGateway(options: GatewayOptions): Gateway {
+export interface GatewayServer {
+  yoga: Gateway;
+  /**
+   * The node:http listener: a GraphQL request passes the gate (gate.ts), then a response-cache
+   * hit is answered (cached-answers.ts); everything else is Yoga's.
+   */
+  listener: RequestListener;
+}
+
+export function createGateway(options: GatewayOptions): GatewayServer {
   const { store, mode, logger, security } = options;
-  return createYoga<Record<string, unknown>, GraphQLContext>({
+  const cors = security ? new CorsPolicy(security.corsOrigins) : null;
+  const cache = options.responseCache
+    ? ResponseCache.create({
+        ...options.responseCache,
+        mode,
+        store,
+        endpoint: GRAPHQL_ENDPOINT,
+        ...(options.state ? { state: options.state } : {}),
+        ...(options.onCompressed ? { onCompressed: options.onCompressed } : {}),
+      })
+    : null;
+  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
@@ -105,28 +127,65 @@ export function createGateway(options: GatewayOptions): Gateway {
             }),
           ]
         : []),
-      ...(security ? guards(security, options) : []),
+      ...(security && cors ? guards(security, cors) : []),
       useResponseExtensions(mode),
       // After the response extensions, so that a refused operation still says its mode.
       ...(security ? [costGuard(security, options)] : []),
       ...(options.plugins ?? []),
       // Last: a hit is answered only once every request-level check above has passed.
-      ...(options.responseCache
-        ? [
-            useResponseCache({
-              ...options.responseCache,
-              mode,
-              store,
-              endpoint: GRAPHQL_ENDPOINT,
-              ...(options.state ? { state: options.state } : {}),
-              ...(options.onCompressed ? { onCompressed: options.onCompressed } : {}),
-            }),
-          ]
-        : []),
+      ...(cache ? [useResponseCache(cache)] : []),
       // After the cache: a hit arrives already compressed, a miss is compressed here once.
       useCompression(options.onCompressed),
     ],
   });
+  if (!security || !cors) return { yoga, listener: yoga };
+  return { yoga, listener: gatedListener(yoga, security, cors, cache, options) };
+}
+
+/**
+ * GraphQL requests on exactly the endpoint pass the gate first; preflights (CORS answers them),
+ * the public GraphiQL page and every other path go straight to Yoga (canonical-path.ts 404s
+ * those it does not serve).
+ */
+function gatedListener(
+  yoga: Gateway,
+  security: SecuritySettings,
+  cors: CorsPolicy,
+  cache: ResponseCache | null,
+  { logger, lag, state, graphiql }: GatewayOptions,
+): RequestListener {
+  const gate = new Gate({
+    security,
+    registry: registryOf(security, state),
+    refusals: refusalLogOf(logger),
+    cors,
+    ...(lag ? { lag } : {}),
+  });
+  const answers = cache ? new CachedAnswers(cache, cors, security.maxRequestBytes) : null;
+  const admitted: RequestListener = answers ? (req, res) => answers.serve(req, res, yoga) : yoga;
+  const failed = (res: Parameters<RequestListener>[1]) => (error: unknown) => {
+    logger.error({ err: error }, 'the gate failed');
+    if (res.headersSent) return void res.destroy();
+    res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(
+      JSON.stringify({
+        errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      }),
+    );
+  };
+  return (req, res) => {
+    if (
+      req.method === 'OPTIONS' ||
+      (req.url !== GRAPHQL_ENDPOINT && rawPath(req.url ?? '') !== GRAPHQL_ENDPOINT) ||
+      (graphiql && isGraphiQLPageRequest(req.method, req.headers.accept))
+    ) {
+      yoga(req, res);
+      return;
+    }
+    const passed = gate.pass(req, res);
+    if (passed === true) admitted(req, res);
+    else if (passed !== false) passed.then((ok) => ok && admitted(req, res)).catch(failed(res));
+  };
 }
 
 function isSubscription(document: DocumentNode, operationName: string | null | undefined): boolean {
@@ -173,31 +232,12 @@ function registryOf(security: SecuritySettings, state: SharedState | undefined):
 }
 
 /**
- * In request order: which origins, whether the server has room, what body, who calls, which
- * operations, what shape, what the schema tells, what strings.
+ * In request order, after the gate (load, body type, admission, client: gate.ts): which origins,
+ * which operations, what shape, what the schema tells, what strings.
  */
-function guards(security: SecuritySettings, { logger, lag, state }: GatewayOptions): Plugin[] {
-  const refusals = refusalLogOf(logger);
+function guards(security: SecuritySettings, cors: CorsPolicy): Plugin[] {
   return [
-    useCorsPolicy(security.corsOrigins),
-    ...(lag && security.loadShedLagMs > 0
-      ? [useLoadShedding({ endpoint: GRAPHQL_ENDPOINT, lag, maxLagMs: security.loadShedLagMs, refusals })]
-      : []),
-    useJsonBodiesOnly(GRAPHQL_ENDPOINT),
-    ...(security.maxInFlight > 0
-      ? [
-          useAdmission({
-            endpoint: GRAPHQL_ENDPOINT,
-            admission: new Admission(
-              security.maxInFlight,
-              security.maxQueued,
-              lag && security.loadShedLagMs > 0 ? () => lag.lagMs > security.loadShedLagMs : undefined,
-            ),
-            refusals,
-          }),
-        ]
-      : []),
-    useClientAccess(registryOf(security, state), GRAPHQL_ENDPOINT, refusals, security.trustedProxies),
+    useCorsPolicy(cors),
     ...(security.persistedOperations ? [usePersistedOperations(security.persistedOperations)] : []),
     useOperationLimits(security.limits),
     useSchemaDisclosure(security),

@@ -1,17 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 
-/** True when this request is addressed to the GraphQL endpoint itself (exact, raw path). */
-export function isGraphQLPath(endpoint: string, url: URL, serverContext: unknown): boolean {
-  return rawPathOf(url, serverContext) === endpoint;
+/**
+ * The path as the client wrote it on the request line, query string and fragment cut off: the
+ * one string every exact-path check compares (before any URL normalising).
+ */
+export function rawPath(target: string): string {
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
 }
 
-/**
- * The path as the client wrote it on the request line, query string cut off. Without a Node
- * request (yoga.fetch in-process), the parsed URL's path, which is already as strict.
- */
+/** As rawPath; without a Node request (yoga.fetch in-process), the parsed URL's path, already as strict. */
 export function rawPathOf(url: URL, serverContext: unknown): string {
   const raw = (serverContext as { req?: IncomingMessage } | undefined)?.req?.url;
-  if (typeof raw !== 'string') return url.pathname;
-  const end = raw.search(/[?#]/);
-  return end === -1 ? raw : raw.slice(0, end);
+  return typeof raw === 'string' ? rawPath(raw) : url.pathname;
 }

@@ -40,18 +40,3 @@ export class EventLoopLag {
     this.#histogram.disable();
   }
 }
-
-/** The one answer of an overloaded server, whichever limit shed the request: 503, try again in a second. */
-export function overloadedResponse(fetchAPI: { Response: typeof Response }): Response {
-  return new fetchAPI.Response(
-    JSON.stringify({
-      errors: [
-        {
-          message: 'The server is overloaded; try again shortly.',
-          extensions: { code: 'OVERLOADED', retryAfterSeconds: 1 },
-        },
-      ],
-    }),
-    { status: 503, headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': '1' } },
-  );
-}

@@ -27,6 +27,8 @@ export interface SharedCache<V> {
    * field answered from memory costs no promise. Never asks Redis (the caller falls back to `get`).
    */
   peek(key: string): CacheEntry<V> | undefined;
+  /** True when `get` may find more than `peek` (another tier, shared by replicas). */
+  readonly shared: boolean;
   set(key: string, value: V, storedAt?: number): Promise<void>;
 }
 
@@ -69,6 +71,8 @@ export class MemoryCache<V extends {}> implements SharedCache<V> {
   clear(): void {
     this.#lru.clear();
   }
+
+  readonly shared = false;
 
   async get(key: string): Promise<CacheEntry<V> | undefined> {
     return this.#lru.get(key);
@@ -115,8 +119,10 @@ export class RedisCache<V extends {}> implements SharedCache<V> {
     this.#front.clear();
   }
 
+  readonly shared = true;
+
   async get(key: string): Promise<CacheEntry<V> | undefined> {
-    const front = await this.#front.get(key);
+    const front = this.#front.peek(key);
     if (front && isFresh(front, this.ttlMs, this.#now())) return front;
     const result = await this.#redis.attempt('cache', (client) => client.get(this.#key(key)));
     if (!result.ok || result.value === null) return front;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Admission } from '../../src/server/plugins/admission.js';
+import { Admission } from '../../src/server/admission.js';
 import { startGateway, type TestGateway } from '../support/gateway.js';
 
 /**

@@ -29,9 +29,8 @@ const pages = new Map<string, Promise<Page>>();
 export function useGraphiQLPage(options: GraphiQLPageOptions): Plugin {
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (url.pathname !== options.endpoint) return;
-      if (!request.headers.get('accept')?.includes('text/html')) return;
+      if (!isGraphiQLPageRequest(request.method, request.headers.get('accept'))) return;
       const page = await pageFor(options);
       const encoding = negotiate(request.headers.get('accept-encoding'));
       const body = encoding ? await encodedPage(page, encoding) : page.html;
@@ -49,6 +48,14 @@ export function useGraphiQLPage(options: GraphiQLPageOptions): Plugin {
       endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : body, { status: 200, headers }));
     },
   };
+}
+
+/** A browser asking for the page (not a GET query): public, served ahead of the gate. */
+export function isGraphiQLPageRequest(
+  method: string | undefined,
+  accept: string | null | undefined,
+): boolean {
+  return (method === 'GET' || method === 'HEAD') && accept?.includes('text/html') === true;
 }
 
 function pageFor(options: GraphiQLPageOptions): Promise<Page> {

@@ -1,70 +1,13 @@
+import type { IncomingMessage } from 'node:http';
 import { type DocumentNode, getOperationAST, Kind, visit } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { type GraphQLContext, type Mode, NOTICES_OF_THE_DATA } from '../../schema/context.js';
-import { isFresh, type SharedState, sharedState } from '../../state/index.js';
+import { type GraphQLContext, NOTICES_OF_THE_DATA } from '../../schema/context.js';
 import type { HistoryStore } from '../../store/history/index.js';
 import type { Cached, ListingStore } from '../../store/listing-store.js';
-import {
-  COMPRESS_MIN_BYTES,
-  type CompressionObserver,
-  compress,
-  type Encoding,
-  negotiate,
-  varyOnEncoding,
-} from '../compression.js';
+import { varyOnEncoding } from '../compression.js';
+import { type Entry, MAX_BODY_BYTES, ResponseCache, type ResponseCacheOptions } from '../response-cache.js';
 
-export interface ResponseCacheOptions {
-  /** The longest an answer is kept; 0 turns the cache off. */
-  ttlMs: number;
-  /** Answers kept; 0 turns the cache off. */
-  maxEntries: number;
-  /** Freshness of what an answer is read from (the store's TTLs): an answer never outlives its data. */
-  listTtlMs: number;
-  detailTtlMs: number;
-  mode: Mode;
-  /** The store the answers are read from: clearing it clears them too. */
-  store?: ListingStore;
-  /** Default `/graphql`. */
-  endpoint?: string;
-  now?: () => number;
-  onCompressed?: CompressionObserver;
-  /** Where answers are kept: this process (default) or Redis, shared by every replica. */
-  state?: SharedState;
-}
-
-/** An answer as Redis keeps it: text, so that it travels there and back as it is. */
-interface StoredAnswer {
-  /** The body's bytes, base64. */
-  body: string;
-  contentType: string;
-}
-
-/**
- * An answer as this process keeps it: the bytes alone. Base64 text of every kept answer doubled
- * the cache's memory (on the heap, beside the bytes); it is made only when an answer goes to Redis.
- */
-class KeptAnswer {
-  constructor(
-    readonly bytes: Uint8Array<ArrayBuffer>,
-    readonly contentType: string,
-  ) {}
-
-  toJSON(): StoredAnswer {
-    const { buffer, byteOffset, byteLength } = this.bytes;
-    return {
-      body: Buffer.from(buffer, byteOffset, byteLength).toString('base64'),
-      contentType: this.contentType,
-    };
-  }
-}
-
-interface Entry {
-  body: Uint8Array<ArrayBuffer>;
-  contentType: string;
-  expiresAt: number;
-  /** The body compressed, per encoding, made at most once: the first request that asked for it. */
-  encoded: Partial<Record<Encoding, Uint8Array<ArrayBuffer>>>;
-}
+export type { ResponseCacheOptions };
 
 /** A request that missed: what it learns while it runs decides whether its answer is kept. */
 interface Pending {
@@ -77,107 +20,82 @@ interface Pending {
   settle?: (entry: Entry | null) => void;
 }
 
-/** Larger bodies are not kept (nor are their keys): the cache's memory must not depend on clients. */
-const MAX_BODY_BYTES = 32_768;
 /** How long an identical request waits for the one already running before running itself. */
 const FOLLOW_TIMEOUT_MS = 30_000;
 
 /**
- * Whole answers of queries, as the bytes that were sent, keyed by everything that shapes them:
- * the request body (document, operation name, variables, extensions), the Accept header and the
- * mode. A hit skips request parsing, validation, execution and serialisation; identical requests
- * that arrive while the first runs wait for its answer instead of running again.
+ * Keeps whole answers of queries (response-cache.ts). Freshness is per field read: an entry lives
+ * until the earliest moment one of the cached search pages or details it was built from goes
+ * stale (never past `ttlMs`). Answers with errors or warnings of a failure (stale data),
+ * introspection, batches, and anything not a query are never kept; a warning about the data
+ * itself (NOTICES_OF_THE_DATA) is kept with the answer. Identical requests that arrive while the
+ * first runs wait for its answer instead of running again.
  *
- * Freshness is per field read: an entry lives until the earliest moment one of the cached search
- * pages or details it was built from goes stale (never past `ttlMs`). Answers with errors or
- * warnings of a failure (stale data), introspection, batches, and anything not a query are never
- * kept; a warning about the data itself (NOTICES_OF_THE_DATA) is kept with the answer.
- *
- * Registered last, it runs after every other plugin's `onRequest` (client identity, request
- * rate). What it skips on a hit depends on the body alone (operation limits, persisted
- * operations), except the per-client upstream-cost budget: a hit costs no upstream call.
+ * Behind the gateway's listener a hit never reaches Yoga (cached-answers.ts answers it after the
+ * gate) and a miss arrives with its key already made from the body read there. Served alone
+ * (Yoga on its own server), this plugin reads the body and answers hits itself. Registered last,
+ * it runs after every other plugin's `onRequest`. What a hit skips depends on the body alone
+ * (operation limits, persisted operations), except the per-client upstream-cost budget: a hit
+ * costs no upstream call.
  */
-export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLContext> {
-  if (options.ttlMs <= 0 || options.maxEntries <= 0) return {};
-  const now = options.now ?? Date.now;
-  const endpoint = options.endpoint ?? '/graphql';
-  // An answer is stored as if fetched `ttlMs` before it stops being fresh: it expires (in this
-  // process and on Redis, by TTL) exactly at its own freshness, never listed nor scanned.
-  const entries = (options.state ?? sharedState(null)).cache<StoredAnswer | KeptAnswer>({
-    name: 'response',
-    ttlMs: options.ttlMs,
-    staleIfErrorMs: 0,
-    maxEntries: options.maxEntries,
-    now,
-  });
-  /** The bytes and compressed copies of an answer held in this process, made once per stored answer. */
-  const decoded = new WeakMap<StoredAnswer | KeptAnswer, Entry>();
-  const running = new Map<string, Promise<Entry | null>>();
+export function useResponseCache(options: ResponseCacheOptions | ResponseCache): Plugin<GraphQLContext> {
+  const cache = options instanceof ResponseCache ? options : ResponseCache.create(options);
+  if (!cache) return {};
+  const { now, endpoint, running } = cache;
+  const settings = cache.options;
   const pending = new WeakMap<Request, Pending>();
   const introspective = new WeakMap<DocumentNode, boolean>();
-  options.store?.onClear(() => entries.clear());
-
-  const fresh = async (key: string): Promise<Entry | undefined> => {
-    const stored = await entries.get(key);
-    if (!stored || !isFresh(stored, options.ttlMs, now())) return undefined;
-    let entry = decoded.get(stored.value);
-    if (!entry) {
-      const { value } = stored;
-      const body =
-        value instanceof KeptAnswer ? value.bytes : new Uint8Array(Buffer.from(value.body, 'base64'));
-      const expiresAt = stored.storedAt + options.ttlMs;
-      entry = { body, contentType: value.contentType, expiresAt, encoded: {} };
-      decoded.set(stored.value, entry);
-    }
-    return entry;
-  };
 
   return {
-    async onRequest({ request, url, setRequest, endResponse, fetchAPI }) {
-      if (request.method !== 'POST' || url.pathname !== endpoint) return;
-      if (!request.headers.get('content-type')?.startsWith('application/json')) return;
-      // Without a length (chunked) the size is unknown until read: Yoga's own limits handle it.
-      const length = Number(request.headers.get('content-length') ?? Number.NaN);
-      if (!(length <= MAX_BODY_BYTES)) return;
-
-      const bytes = new Uint8Array(await request.arrayBuffer());
-      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-      // A batch is several operations: not kept.
-      if (text.trimStart().startsWith('[')) {
-        setRequest(replay(fetchAPI, request, bytes));
-        return;
+    async onRequest({ request, url, setRequest, endResponse, fetchAPI, serverContext }) {
+      let key = cache.missedKey((serverContext as { req?: IncomingMessage }).req);
+      let copy = request;
+      if (key === undefined) {
+        if (request.method !== 'POST' || url.pathname !== endpoint) return;
+        if (!request.headers.get('content-type')?.startsWith('application/json')) return;
+        // Without a length (chunked) the size is unknown until read: Yoga's own limits handle it.
+        const length = Number(request.headers.get('content-length') ?? Number.NaN);
+        if (!(length <= MAX_BODY_BYTES)) return;
+        const bytes = new Uint8Array(await request.arrayBuffer());
+        const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+        copy = replay(fetchAPI, request, bytes);
+        // A batch is several operations: not kept.
+        if (text.trimStart().startsWith('[')) {
+          setRequest(copy);
+          return;
+        }
+        key = cache.key(request.headers.get('accept'), text);
+        const hit = await cache.find(key);
+        if (hit) return endResponse(await answer(fetchAPI, cache, hit, request));
       }
-      const key = `${options.mode}\n${request.headers.get('accept') ?? ''}\n${text}`;
-      const hit = await fresh(key);
-      if (hit) return endResponse(await answer(fetchAPI, hit, request, options.onCompressed));
 
       const leader = running.get(key);
       if (leader) {
         const shared = await within(leader, FOLLOW_TIMEOUT_MS);
-        if (shared) return endResponse(await answer(fetchAPI, shared, request, options.onCompressed));
+        if (shared) return endResponse(await answer(fetchAPI, cache, shared, request));
       }
-      const state: Pending = { key, freshUntil: now() + options.ttlMs, cacheable: true, ready: false };
+      const state: Pending = { key, freshUntil: now() + settings.ttlMs, cacheable: true, ready: false };
       if (!leader) {
+        const settled = key;
         running.set(
-          key,
+          settled,
           new Promise<Entry | null>((resolve) => {
             state.settle = (entry) => {
               state.settle = undefined;
-              running.delete(key);
+              running.delete(settled);
               resolve(entry);
             };
           }),
         );
         request.signal.addEventListener('abort', () => state.settle?.(null), { once: true });
       }
-      const copy = replay(fetchAPI, request, bytes);
       pending.set(copy, state);
-      setRequest(copy);
+      if (copy !== request) setRequest(copy);
     },
 
     onContextBuilding({ context, extendContext }) {
       const state = pending.get(context.request);
-      if (state && context.store) extendContext({ store: recordingStore(context.store, state, options) });
+      if (state && context.store) extendContext({ store: recordingStore(context.store, state, settings) });
       if (state && context.history) extendContext({ history: recordingHistory(context.history, state, now) });
     },
 
@@ -210,12 +128,9 @@ export function useResponseCache(options: ResponseCacheOptions): Plugin<GraphQLC
       const contentType = response.headers.get('content-type');
       if (state.ready && response.status === 200 && contentType && state.freshUntil > now()) {
         const body = new Uint8Array(await response.arrayBuffer());
-        entry = { body, contentType, expiresAt: state.freshUntil, encoded: {} };
-        const stored = new KeptAnswer(body, contentType);
-        decoded.set(stored, entry);
-        await entries.set(state.key, stored, state.freshUntil - options.ttlMs);
+        entry = await cache.keep(state.key, body, contentType, state.freshUntil);
         // The client gets the kept bytes, compressed the way later hits will reuse.
-        setResponse(await answer(fetchAPI, entry, request, options.onCompressed, response.headers));
+        setResponse(await answer(fetchAPI, cache, entry, request, response.headers));
       }
       state.settle?.(entry);
     },
@@ -227,27 +142,16 @@ type FetchAPI = Parameters<NonNullable<Plugin['onRequest']>>[0]['fetchAPI'];
 /** The kept answer, compressed as the request accepts (once per entry and encoding). */
 async function answer(
   fetchAPI: FetchAPI,
+  cache: ResponseCache,
   entry: Entry,
   request: Request,
-  onCompressed?: CompressionObserver,
   base?: Headers,
 ): Promise<Response> {
   const headers = new fetchAPI.Headers(base);
   headers.set('content-type', entry.contentType);
   headers.set('vary', varyOnEncoding(headers.get('vary')));
-  let body = entry.body;
-  const encoding =
-    body.byteLength >= COMPRESS_MIN_BYTES ? negotiate(request.headers.get('accept-encoding')) : null;
-  if (encoding) {
-    let encoded = entry.encoded[encoding];
-    if (!encoded) {
-      encoded = await compress(body, encoding, 'kept');
-      entry.encoded[encoding] = encoded;
-      onCompressed?.(encoding);
-    }
-    body = encoded;
-    headers.set('content-encoding', encoding);
-  }
+  const { body, encoding } = await cache.encoded(entry, request.headers.get('accept-encoding'));
+  if (encoding) headers.set('content-encoding', encoding);
   headers.set('content-length', String(body.byteLength));
   return new fetchAPI.Response(body, { status: 200, headers });
 }
