@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { CORS_EXPOSED_HEADERS, type CorsPolicy } from './cors.js';
+import type { CorsPolicy } from './cors.js';
 import { currentRequestScope, type RequestScope, runInRequestScope } from './request-scope.js';
 import { type Encoded, type Entry, MAX_BODY_BYTES, type ResponseCache } from './response-cache.js';
 
@@ -83,15 +83,7 @@ export class CachedAnswers {
       'vary',
       'Origin, Accept-Encoding',
     ];
-    const origin = this.#cors.allowedOrigin(req.headers.origin);
-    if (origin !== null) {
-      headers.push(
-        'access-control-allow-origin',
-        origin,
-        'access-control-expose-headers',
-        CORS_EXPOSED_HEADERS,
-      );
-    }
+    headers.push(...this.#cors.headersFor(req.headers.origin));
     if (encoding) headers.push('content-encoding', encoding);
     res.writeHead(200, headers);
     res.end(body);

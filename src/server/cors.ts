@@ -23,6 +23,16 @@ export class CorsPolicy {
     if (this.#any) return '*';
     return this.#listed.has(origin) ? origin : null;
   }
+
+  /** The CORS headers of an answer sent before Yoga (gate.ts, cached-answers.ts), as name-value pairs. */
+  headersFor(origin: string | undefined): readonly string[] {
+    const allowed = this.allowedOrigin(origin);
+    return allowed === null
+      ? NO_HEADERS
+      : ['access-control-allow-origin', allowed, 'access-control-expose-headers', CORS_EXPOSED_HEADERS];
+  }
 }
+
+const NO_HEADERS: readonly string[] = [];
 
 export const CORS_EXPOSED_HEADERS = 'retry-after, x-request-id';

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Admission } from './admission.js';
 import { clientAddress, type TrustedProxies } from './client-address.js';
 import type { Caller, ClientRegistry } from './clients.js';
-import { CORS_EXPOSED_HEADERS, type CorsPolicy } from './cors.js';
+import type { CorsPolicy } from './cors.js';
 import { admitCaller } from './exchange.js';
 import type { EventLoopLag } from './load-shedding.js';
 import type { RefusalLog } from './refusal-log.js';
@@ -179,15 +179,7 @@ export class Gate {
       'vary',
       'Origin, Accept-Encoding',
     ];
-    const origin = this.#options.cors.allowedOrigin(req.headers.origin);
-    if (origin !== null) {
-      headers.push(
-        'access-control-allow-origin',
-        origin,
-        'access-control-expose-headers',
-        CORS_EXPOSED_HEADERS,
-      );
-    }
+    headers.push(...this.#options.cors.headersFor(req.headers.origin));
     res.writeHead(status, headers);
     res.end(req.method === 'HEAD' ? undefined : body);
   }

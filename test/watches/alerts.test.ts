@@ -266,24 +266,8 @@ describe('watches on the sandbox', () => {
     const shownBefore = await collapsedKeys(WIDER);
     const world = gw.app.sandbox?.world;
     if (!world) throw new Error('sandbox world expected');
-    let now = seen;
-    let added: string[] = [];
-    let withdrawn: string[] = [];
-    for (let day = 0; day < 30 && (added.length === 0 || withdrawn.length === 0); day++) {
-      world.advance(1);
-      now = await matches(WIDER);
-      added = [...now.keys()].filter((k) => !seen.has(k));
-      withdrawn = [...seen.keys()].filter((k) => !now.has(k));
-    }
-    expect(added.length).toBeGreaterThan(0);
-    expect(withdrawn.length).toBeGreaterThan(0);
-    // Missing from the search is not enough: only the withdrawn (the world's truth) are DELISTED.
-    withdrawn = withdrawn.filter((key) => {
-      const [provider, sourceId] = key.split('|') as [ProviderName, string];
-      return world.truth(provider, sourceId)?.withdrawnAt != null;
-    });
-    const twinsNow = new Map<string, string[]>();
-    for (const key of added) {
+    // The gateway's word on a listing's twins on the other provider (`alsoListedAs`).
+    const twinsOfListing = async (key: string): Promise<string[]> => {
       const [provider, sourceId] = key.split('|') as [ProviderName, string];
       const data = dataOf(
         await ask(
@@ -292,11 +276,33 @@ describe('watches on the sandbox', () => {
           { p: provider, s: sourceId },
         ),
       );
-      twinsNow.set(
-        key,
-        (data.listing?.alsoListedAs ?? []).map((t: any) => `${t.provider}|${t.sourceId}`),
-      );
+      return (data.listing?.alsoListedAs ?? []).map((t: any) => `${t.provider}|${t.sourceId}`);
+    };
+    // Days pass until both sides are exercised: a listing of a home the watch never saw, and a
+    // withdrawn one (a new listing that copies a cross-listed one pairs with a seen twin instead).
+    let now = seen;
+    let added: string[] = [];
+    let withdrawn: string[] = [];
+    const firstTwins = new Map<string, string[]>();
+    for (let day = 0; day < 60; day++) {
+      world.advance(1);
+      now = await matches(WIDER);
+      added = [...now.keys()].filter((k) => !seen.has(k));
+      withdrawn = [...seen.keys()].filter((k) => !now.has(k));
+      for (const key of added) if (!firstTwins.has(key)) firstTwins.set(key, await twinsOfListing(key));
+      const newHome = added.some((k) => !(firstTwins.get(k) ?? []).some((t) => seen.has(t)));
+      if (newHome && withdrawn.length > 0) break;
     }
+    expect(added.length).toBeGreaterThan(0);
+    expect(withdrawn.length).toBeGreaterThan(0);
+    // Missing from the search is not enough: only the withdrawn (the world's truth) are DELISTED.
+    withdrawn = withdrawn.filter((key) => {
+      const [provider, sourceId] = key.split('|') as [ProviderName, string];
+      return world.truth(provider, sourceId)?.withdrawnAt != null;
+    });
+    // Asked again once the days have passed: a twin may have appeared after the listing.
+    const twinsNow = new Map<string, string[]>();
+    for (const key of added) twinsNow.set(key, await twinsOfListing(key));
     // A home of two new listings alerts once: named by its smaller key here.
     const homeNow = (key: string) => [key, ...(twinsNow.get(key) ?? [])].filter((k) => now.has(k)).sort()[0];
     const newHomes = new Set(
@@ -322,6 +328,7 @@ describe('watches on the sandbox', () => {
       expect(new Set(homes).size).toBe(homes.length);
       return new Set(homes);
     };
+    expect(newHomes.size).toBeGreaterThan(0);
     expect(homesOf('NEW_LISTING', homeNow)).toEqual(newHomes);
     expect(homesOf('DELISTED', homeBefore)).toEqual(goneHomes);
     homeFigures = {

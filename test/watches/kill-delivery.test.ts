@@ -3,8 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
-import { killGroups, type RunningServer, spawnServer } from '../support/process.js';
-import { deleteKeys, redisUp, SHARED_REDIS_URL, testPrefix } from '../support/redis.js';
+import { killGroups } from '../support/process.js';
+import { deleteKeys, redisUp, testPrefix } from '../support/redis.js';
+import { type Replica, startReplica as startReplicaOf } from './replica.js';
 import { dataOf, gql, until } from './support.js';
 
 /**
@@ -21,7 +22,7 @@ const suite = redisUp && POSTGRES_AVAILABLE ? describe : describe.skip;
 let sandbox: Sandbox;
 let database: TestDatabase;
 const prefix = testPrefix();
-const replicas: { server: RunningServer; url: string }[] = [];
+const replicas: Replica[] = [];
 
 interface Request {
   id: string;
@@ -59,33 +60,15 @@ async function hangingReceiver() {
 
 const receiver = await hangingReceiver();
 
-async function startReplica(): Promise<{ server: RunningServer; url: string }> {
-  const { credentials } = sandbox;
-  const server = spawnServer({
-    SANDBOX: '0',
+function startReplica(): Promise<Replica> {
+  return startReplicaOf(sandbox, database.url, prefix, {
     LOG_LEVEL: 'debug',
-    BEIKE_TOKEN: credentials.beikeToken,
-    BEIKE_BASE_URL: sandbox.beikeUrl,
-    FANG_KEY: credentials.fangKey,
-    FANG_SECRET: credentials.fangSecret,
-    FANG_BASE_URL: sandbox.fangUrl,
-    HISTORY_ENABLED: '1',
-    DATABASE_URL: database.url,
-    REDIS_URL: SHARED_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    CACHE_LIST_TTL_SECONDS: '0',
-    CACHE_DETAIL_TTL_SECONDS: '0',
-    RESPONSE_CACHE_TTL_SECONDS: '0',
-    WATCH_MIN_INTERVAL_MINUTES: '1',
     // One run in the test's span: the scheduled one at creation.
     WATCH_MINUTE_MS: '600000',
-    WEBHOOK_ALLOW_PRIVATE: '1',
     // Longer than the test: only the replica's death can end the hanging attempt.
     WEBHOOK_TIMEOUT_MS: '120000',
     WEBHOOK_SWEEP_MS: '200',
   });
-  const line = await until(() => server.lines.find((l) => typeof l.url === 'string'), 90_000);
-  return { server, url: `${String(line.url).replace('localhost', '127.0.0.1')}` };
 }
 
 beforeAll(async () => {

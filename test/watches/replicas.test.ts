@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
-import { type RunningServer, spawnServer } from '../support/process.js';
-import { deleteKeys, redisUp, SHARED_REDIS_URL, testPrefix } from '../support/redis.js';
+import { deleteKeys, redisUp, testPrefix } from '../support/redis.js';
+import { type Replica, startReplica as startReplicaOf } from './replica.js';
 import { dataOf, gql, subscribe, until } from './support.js';
 
 /**
@@ -19,31 +19,13 @@ const suite = redisUp && POSTGRES_AVAILABLE ? describe : describe.skip;
 let sandbox: Sandbox;
 let database: TestDatabase;
 const prefix = testPrefix();
-const replicas: { server: RunningServer; url: string }[] = [];
+const replicas: Replica[] = [];
 
-async function startReplica(): Promise<{ server: RunningServer; url: string }> {
-  const { credentials } = sandbox;
-  const server = spawnServer({
-    SANDBOX: '0',
+function startReplica(): Promise<Replica> {
+  return startReplicaOf(sandbox, database.url, prefix, {
     LOG_LEVEL: 'info',
-    BEIKE_TOKEN: credentials.beikeToken,
-    BEIKE_BASE_URL: sandbox.beikeUrl,
-    FANG_KEY: credentials.fangKey,
-    FANG_SECRET: credentials.fangSecret,
-    FANG_BASE_URL: sandbox.fangUrl,
-    HISTORY_ENABLED: '1',
-    DATABASE_URL: database.url,
-    REDIS_URL: SHARED_REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    CACHE_LIST_TTL_SECONDS: '0',
-    CACHE_DETAIL_TTL_SECONDS: '0',
-    RESPONSE_CACHE_TTL_SECONDS: '0',
-    WATCH_MIN_INTERVAL_MINUTES: '1',
     WATCH_MINUTE_MS: String(MINUTE_MS),
-    WEBHOOK_ALLOW_PRIVATE: '1',
   });
-  const line = await until(() => server.lines.find((l) => typeof l.url === 'string'), 90_000);
-  return { server, url: `${String(line.url).replace('localhost', '127.0.0.1')}` };
 }
 
 beforeAll(async () => {
