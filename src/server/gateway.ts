@@ -107,7 +107,7 @@ export function createGateway(options: GatewayOptions): GatewayServer {
       ownerScoped: false,
     }),
     ...(security ? yogaLimits(security) : {}),
-    // Yoga's own form and multipart parsers stay off: only JSON bodies execute (json-only.ts).
+    // Yoga's own form and multipart parsers stay off: only JSON bodies execute (gate.ts).
     multipart: false,
     plugins: [
       // Executes each validated document through code compiled for it (graphql-jit) instead of
