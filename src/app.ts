@@ -211,7 +211,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sandbox && history && config.history.sandboxCollectCalls > 0
       ? sweep(store, history, { cityId: '110000', maxCalls: config.history.sandboxCollectCalls }).then(
           (result) => logger.info({ ...result }, 'sandbox start-up sweep done'),
-          (error: unknown) => logger.warn({ err: error }, 'sandbox start-up sweep failed'),
+          // A stop during the sweep closes the transports under it: that is no failure to report.
+          (error: unknown) =>
+            drainer.draining
+              ? logger.info('sandbox start-up sweep stopped: shutting down')
+              : logger.warn({ err: error }, 'sandbox start-up sweep failed'),
         )
       : null;
 
