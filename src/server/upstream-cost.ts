@@ -2,11 +2,8 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
-  GraphQLIncludeDirective,
   type GraphQLSchema,
-  GraphQLSkipDirective,
   getArgumentValues,
-  getDirectiveValues,
   getOperationAST,
   getVariableValues,
   Kind,
@@ -15,6 +12,7 @@ import {
 import type { ProviderName } from '../domain/listing.js';
 import type { ListingProvider } from '../providers/provider.js';
 import { communityProvider, stubCarries } from '../providers/rules.js';
+import { isIncluded } from '../schema/selection.js';
 import { peekOffsets } from '../search/cursor.js';
 import { fieldOf } from '../search/filters.js';
 import { DEFAULT_FIRST, MAX_FIRST } from '../search/paging.js';
@@ -114,7 +112,7 @@ export function upstreamCost({ schema, document, operationName, variables, provi
   const fieldsOf = (set: SelectionSetNode | undefined, visited = new Set<string>()): FieldNode[] => {
     const fields: FieldNode[] = [];
     for (const selection of set?.selections ?? []) {
-      if (!included(selection, values)) continue;
+      if (!isIncluded(selection, values)) continue;
       if (selection.kind === Kind.FIELD) fields.push(selection);
       else if (selection.kind === Kind.INLINE_FRAGMENT)
         fields.push(...fieldsOf(selection.selectionSet, visited));
@@ -156,16 +154,6 @@ export function upstreamCost({ schema, document, operationName, variables, provi
     total += rule(field, args, walker);
   }
   return total;
-}
-
-function included(
-  node: Parameters<typeof getDirectiveValues>[1],
-  variables: Record<string, unknown>,
-): boolean {
-  const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
-  if (skip?.if === true) return false;
-  const include = getDirectiveValues(GraphQLIncludeDirective, node, variables);
-  return include?.if !== false;
 }
 
 function searchCost(field: FieldNode, args: Record<string, unknown>, walk: Walk): number {

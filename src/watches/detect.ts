@@ -1,4 +1,5 @@
 import type { Listing } from '../domain/listing.js';
+import { groupMatches } from '../matching/index.js';
 import { priceOf, type WatchEventKind } from './model.js';
 
 /** What a watch compares a run with: the price it last saw of each match. */
@@ -36,29 +37,21 @@ export type HomeOf = (key: string) => string;
  * (the smallest, if two stored homes meet); a new one is named by its smallest member.
  */
 export function homesOf(twins: readonly [string, string][], stored: ReadonlyMap<string, string>): HomeOf {
-  const parent = new Map<string, string>();
-  const find = (key: string): string => {
-    let root = key;
-    while (parent.has(root) && parent.get(root) !== root) root = parent.get(root) as string;
-    return root;
-  };
-  const join = (a: string, b: string) => {
-    const [x, y] = [find(a), find(b)].sort() as [string, string];
-    if (x !== y) parent.set(y, x);
-  };
-  const name = new Map<string, string>();
-  for (const [a, b] of twins) join(a, b);
-  for (const [key, home] of stored) join(key, `home:${home}`);
-  for (const [key, home] of stored) {
-    const root = find(key);
-    const before = name.get(root);
-    if (before === undefined || home < before) name.set(root, home);
+  const pairs = [
+    ...twins.map(([a, b]) => ({ a, b })),
+    ...[...stored].map(([key, home]) => ({ a: key, b: `${STORED}${home}` })),
+  ];
+  const homes = new Map<string, string>();
+  for (const group of groupMatches(pairs)) {
+    const storedNames = group.filter((k) => k.startsWith(STORED)).map((k) => k.slice(STORED.length));
+    const name = storedNames.sort()[0] ?? (group[0] as string);
+    for (const key of group) homes.set(key, name);
   }
-  return (key) => {
-    const root = find(key);
-    return name.get(root) ?? root;
-  };
+  return (key) => homes.get(key) ?? key;
 }
+
+/** Marks a stored home's name among the seen keys it joins (a seen key never starts so). */
+const STORED = 'home:';
 
 /**
  * The events one run's matches make against what the watch last saw, one per home and kind:

@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
-import { killGroups } from '../support/process.js';
 import { deleteKeys, redisUp, testPrefix } from '../support/redis.js';
-import { type Replica, startReplica as startReplicaOf } from './replica.js';
+import { type Replica, startReplica as startReplicaOf, stopReplicas } from './replica.js';
 import { dataOf, gql, until } from './support.js';
 
 /**
@@ -80,12 +79,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const { server } of replicas) {
-    if (server.child.exitCode !== null || server.child.signalCode !== null) continue;
-    server.child.kill('SIGTERM');
-    await Promise.race([server.exit, new Promise((r) => setTimeout(r, 10_000))]);
-  }
-  killGroups(replicas.map((r) => r.server));
+  await stopReplicas(replicas);
   await receiver.close();
   await database?.drop();
   await sandbox?.close();

@@ -1,5 +1,5 @@
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { type RunningServer, spawnServer } from '../support/process.js';
+import { killGroups, type RunningServer, spawnServer } from '../support/process.js';
 import { SHARED_REDIS_URL } from '../support/redis.js';
 import { until } from './support.js';
 
@@ -40,4 +40,14 @@ export async function startReplica(
   });
   const line = await until(() => server.lines.find((l) => typeof l.url === 'string'), 90_000);
   return { server, url: `${String(line.url).replace('localhost', '127.0.0.1')}` };
+}
+
+/** Each replica still running gets SIGTERM and 10 s to drain; then its whole group is killed. */
+export async function stopReplicas(replicas: readonly Replica[]): Promise<void> {
+  for (const { server } of replicas) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) continue;
+    server.child.kill('SIGTERM');
+    await Promise.race([server.exit, new Promise((r) => setTimeout(r, 10_000))]);
+  }
+  killGroups(replicas.map((r) => r.server));
 }

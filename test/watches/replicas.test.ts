@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
 import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
 import { deleteKeys, redisUp, testPrefix } from '../support/redis.js';
-import { type Replica, startReplica as startReplicaOf } from './replica.js';
+import { type Replica, startReplica as startReplicaOf, stopReplicas } from './replica.js';
 import { dataOf, gql, subscribe, until } from './support.js';
 
 /**
@@ -38,11 +38,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const { server } of replicas) {
-    server.child.kill('SIGTERM');
-    await Promise.race([server.exit, new Promise((r) => setTimeout(r, 10_000))]);
-    server.child.kill('SIGKILL');
-  }
+  await stopReplicas(replicas);
   await database?.drop();
   await sandbox?.close();
   if (redisUp) await deleteKeys(prefix);

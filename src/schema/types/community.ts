@@ -1,13 +1,4 @@
-import {
-  type FieldNode,
-  GraphQLIncludeDirective,
-  type GraphQLResolveInfo,
-  GraphQLSkipDirective,
-  getDirectiveValues,
-  Kind,
-  type SelectionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { PROVIDERS, type ProviderName } from '../../domain/listing.js';
 import { isUpstreamError } from '../../http/errors.js';
 import type { CommunityPage } from '../../providers/provider.js';
@@ -22,6 +13,7 @@ import {
 import { builder } from '../builder.js';
 import type { GraphQLContext } from '../context.js';
 import { badUserInput, upstreamGraphQLError } from '../errors.js';
+import { isIncluded } from '../selection.js';
 import { DistrictType, districtOf } from './district.js';
 import { ProviderEnum } from './enums.js';
 import { GeoPointType } from './geo-point.js';
@@ -156,17 +148,12 @@ function selects(nodes: readonly FieldNode[], info: GraphQLResolveInfo, names: R
   const visit = (set: SelectionSetNode | undefined, depth: number): boolean =>
     depth < 8 &&
     (set?.selections ?? []).some((s) => {
-      if (!shouldInclude(s, info.variableValues)) return false;
+      if (!isIncluded(s, info.variableValues)) return false;
       if (s.kind === Kind.FIELD) return names.has(s.name.value);
       if (s.kind === Kind.INLINE_FRAGMENT) return visit(s.selectionSet, depth + 1);
       return visit(info.fragments[s.name.value]?.selectionSet, depth + 1);
     });
   return nodes.some((node) => visit(node.selectionSet, 0));
-}
-
-function shouldInclude(node: SelectionNode, variables: Record<string, unknown>): boolean {
-  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
-  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
 }
 
 /**
