@@ -46,8 +46,8 @@ export interface GatewayOptions {
   mode: Mode;
   logger: Logger;
   graphiql: boolean;
-  /** Hardening (README, Security); absent: none of it (library use of the schema alone). */
-  security?: SecuritySettings;
+  /** Hardening (README, Security): the gate, CORS, limits. */
+  security: SecuritySettings;
   /** Operations plugins (request scope, readiness, metrics), composed in app.ts. */
   plugins?: Plugin[];
   /** Whole answers of queries (README, Performance); absent: no response cache. */
@@ -73,13 +73,12 @@ export interface GatewayServer {
 
 export function createGateway(options: GatewayOptions): GatewayServer {
   const { store, mode, logger, security } = options;
-  const cors = security ? new CorsPolicy(security.corsOrigins) : null;
+  const cors = new CorsPolicy(security.corsOrigins);
   const cache = options.responseCache
     ? ResponseCache.create({
         ...options.responseCache,
         mode,
         store,
-        endpoint: GRAPHQL_ENDPOINT,
         ...(options.state ? { state: options.state } : {}),
         ...(options.onCompressed ? { onCompressed: options.onCompressed } : {}),
       })
@@ -106,7 +105,7 @@ export function createGateway(options: GatewayOptions): GatewayServer {
       owner: ownerOf(callerOf(initial as { req?: unknown; request?: Request })),
       ownerScoped: false,
     }),
-    ...(security ? yogaLimits(security) : {}),
+    ...yogaLimits(security),
     // Yoga's own form and multipart parsers stay off: only JSON bodies execute (gate.ts).
     multipart: false,
     plugins: [
@@ -127,10 +126,10 @@ export function createGateway(options: GatewayOptions): GatewayServer {
             }),
           ]
         : []),
-      ...(security && cors ? guards(security, cors) : []),
+      ...guards(security, cors),
       useResponseExtensions(mode),
       // After the response extensions, so that a refused operation still says its mode.
-      ...(security ? [costGuard(security, options)] : []),
+      costGuard(security, options),
       ...(options.plugins ?? []),
       // Last: a hit is answered only once every request-level check above has passed.
       ...(cache ? [useResponseCache(cache)] : []),
@@ -138,7 +137,6 @@ export function createGateway(options: GatewayOptions): GatewayServer {
       useCompression(options.onCompressed),
     ],
   });
-  if (!security || !cors) return { yoga, listener: yoga };
   return { yoga, listener: gatedListener(yoga, security, cors, cache, options) };
 }
 

@@ -20,8 +20,6 @@ export interface ResponseCacheOptions {
   mode: Mode;
   /** The store the answers are read from: clearing it clears them too. */
   store?: ListingStore;
-  /** Default `/graphql`. */
-  endpoint?: string;
   now?: () => number;
   onCompressed?: CompressionObserver;
   /** Where answers are kept: this process (default) or Redis, shared by every replica. */
@@ -75,14 +73,12 @@ export const MAX_BODY_BYTES = 32_768;
 /**
  * Whole answers of queries, as the bytes that were sent, keyed by everything that shapes them:
  * the request body (document, operation name, variables, extensions), the Accept header and the
- * mode. Kept here, read by two doors: the node:http listener answers hits before Yoga
- * (cached-answers.ts), and the Yoga plugin (plugins/response-cache.ts) keeps what misses execute
- * and answers hits when Yoga is served without that listener.
+ * mode. The node:http listener answers hits before Yoga (cached-answers.ts); the Yoga plugin
+ * (plugins/response-cache.ts) keeps what misses execute.
  */
 export class ResponseCache {
   readonly options: ResponseCacheOptions;
   readonly now: () => number;
-  readonly endpoint: string;
   /** Identical requests that arrived while the first runs wait for its answer. */
   readonly running = new Map<string, Promise<Entry | null>>();
   readonly #entries: SharedCache<StoredAnswer | KeptAnswer>;
@@ -100,7 +96,6 @@ export class ResponseCache {
   private constructor(options: ResponseCacheOptions) {
     this.options = options;
     this.now = options.now ?? Date.now;
-    this.endpoint = options.endpoint ?? '/graphql';
     this.#prefix = `${options.mode}\n`;
     // An answer is stored as if fetched `ttlMs` before it stops being fresh: it expires (in this
     // process and on Redis, by TTL) exactly at its own freshness, never listed nor scanned.

@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BEIKE_PATHS } from '../../src/sandbox/index.js';
+import { CachedAnswers } from '../../src/server/cached-answers.js';
+import { CorsPolicy } from '../../src/server/cors.js';
 import { useResponseCache } from '../../src/server/plugins/response-cache.js';
+import { ResponseCache } from '../../src/server/response-cache.js';
 import { ListingDetailDocument, SearchFullDocument, SearchStubsDocument } from '../generated/graphql.js';
 import { dataOf, GATEWAY_FANG_PATHS, startGateway, type TestGateway } from '../support/gateway.js';
 
@@ -159,6 +162,13 @@ describe('response cache keeps only queries', () => {
   const runs = { query: 0, mutation: 0, slow: 0, beyondReach: 0, stale: 0 };
 
   beforeAll(async () => {
+    const cache = ResponseCache.create({
+      ttlMs: 60_000,
+      maxEntries: 10,
+      listTtlMs: 0,
+      detailTtlMs: 0,
+      mode: 'LIVE',
+    }) as ResponseCache;
     const yoga = createYoga({
       logging: false,
       schema: createSchema({
@@ -193,11 +203,11 @@ describe('response cache keeps only queries', () => {
         partialErrors: [],
         notices: [],
       }),
-      plugins: [
-        useResponseCache({ ttlMs: 60_000, maxEntries: 10, listTtlMs: 0, detailTtlMs: 0, mode: 'LIVE' }),
-      ],
+      plugins: [useResponseCache(cache)],
     });
-    const server = createServer(yoga);
+    // As the gateway's listener serves it: hits answered before Yoga, misses kept by the plugin.
+    const answers = new CachedAnswers(cache, new CorsPolicy([]), 1 << 20);
+    const server = createServer((req, res) => answers.serve(req, res, yoga));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     close = () => new Promise((resolve) => server.close(() => resolve()));

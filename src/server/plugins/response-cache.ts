@@ -5,9 +5,7 @@ import { type GraphQLContext, NOTICES_OF_THE_DATA } from '../../schema/context.j
 import type { HistoryStore } from '../../store/history/index.js';
 import type { Cached, ListingStore } from '../../store/listing-store.js';
 import { varyOnEncoding } from '../compression.js';
-import { type Entry, MAX_BODY_BYTES, ResponseCache, type ResponseCacheOptions } from '../response-cache.js';
-
-export type { ResponseCacheOptions };
+import type { Entry, ResponseCache, ResponseCacheOptions } from '../response-cache.js';
 
 /** A request that missed: what it learns while it runs decides whether its answer is kept. */
 interface Pending {
@@ -31,44 +29,24 @@ const FOLLOW_TIMEOUT_MS = 30_000;
  * itself (NOTICES_OF_THE_DATA) is kept with the answer. Identical requests that arrive while the
  * first runs wait for its answer instead of running again.
  *
- * Behind the gateway's listener a hit never reaches Yoga (cached-answers.ts answers it after the
- * gate) and a miss arrives with its key already made from the body read there. Served alone
- * (Yoga on its own server), this plugin reads the body and answers hits itself. Registered last,
- * it runs after every other plugin's `onRequest`. What a hit skips depends on the body alone
+ * A hit never reaches Yoga: the gateway's listener answers it after the gate (cached-answers.ts),
+ * and a miss arrives with its key, made from the body read there. Registered last, it runs after
+ * every other plugin's `onRequest`. What a hit skips depends on the body alone
  * (operation limits, persisted operations), except the per-client upstream-cost budget: a hit
  * costs no upstream call.
  */
-export function useResponseCache(options: ResponseCacheOptions | ResponseCache): Plugin<GraphQLContext> {
-  const cache = options instanceof ResponseCache ? options : ResponseCache.create(options);
-  if (!cache) return {};
-  const { now, endpoint, running } = cache;
+export function useResponseCache(cache: ResponseCache): Plugin<GraphQLContext> {
+  const { now, running } = cache;
   const settings = cache.options;
   const pending = new WeakMap<Request, Pending>();
   const introspective = new WeakMap<DocumentNode, boolean>();
 
   return {
-    async onRequest({ request, url, setRequest, endResponse, fetchAPI, serverContext }) {
-      let key = cache.missedKey((serverContext as { req?: IncomingMessage }).req);
-      let copy = request;
-      if (key === undefined) {
-        if (request.method !== 'POST' || url.pathname !== endpoint) return;
-        if (!request.headers.get('content-type')?.startsWith('application/json')) return;
-        // Without a length (chunked) the size is unknown until read: Yoga's own limits handle it.
-        const length = Number(request.headers.get('content-length') ?? Number.NaN);
-        if (!(length <= MAX_BODY_BYTES)) return;
-        const bytes = new Uint8Array(await request.arrayBuffer());
-        const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-        copy = replay(fetchAPI, request, bytes);
-        // A batch is several operations: not kept.
-        if (text.trimStart().startsWith('[')) {
-          setRequest(copy);
-          return;
-        }
-        key = cache.key(request.headers.get('accept'), text);
-        const hit = await cache.find(key);
-        if (hit) return endResponse(await answer(fetchAPI, cache, hit, request));
-      }
-
+    async onRequest({ request, endResponse, fetchAPI, serverContext }) {
+      // Only a request the listener looked up and missed is kept (cached-answers.ts): batches,
+      // GETs, large and non-JSON bodies never are.
+      const key = cache.missedKey((serverContext as { req?: IncomingMessage }).req);
+      if (key === undefined) return;
       const leader = running.get(key);
       if (leader) {
         const shared = await within(leader, FOLLOW_TIMEOUT_MS);
@@ -89,8 +67,7 @@ export function useResponseCache(options: ResponseCacheOptions | ResponseCache):
         );
         request.signal.addEventListener('abort', () => state.settle?.(null), { once: true });
       }
-      pending.set(copy, state);
-      if (copy !== request) setRequest(copy);
+      pending.set(request, state);
     },
 
     onContextBuilding({ context, extendContext }) {
@@ -154,16 +131,6 @@ async function answer(
   if (encoding) headers.set('content-encoding', encoding);
   headers.set('content-length', String(body.byteLength));
   return new fetchAPI.Response(body, { status: 200, headers });
-}
-
-/** The body was consumed: Yoga reads the same bytes from a copy of the request. */
-function replay(fetchAPI: FetchAPI, request: Request, body: Uint8Array<ArrayBuffer>): Request {
-  return new fetchAPI.Request(request.url, {
-    method: 'POST',
-    headers: request.headers,
-    body,
-    signal: request.signal,
-  });
 }
 
 /** The promise's value, or null once `ms` have passed. */
