@@ -1,5 +1,6 @@
 import { findDistrict } from '../domain/districts.js';
 import type { Decoration, FloorLevel, Layout, Orientation } from '../domain/listing.js';
+import { BoundedMemo } from '../domain/memo.js';
 import type { DecodeReport } from './decode.js';
 
 /**
@@ -34,16 +35,9 @@ const SINGLE: Record<string, Orientation> = { 东: 'EAST', 南: 'SOUTH', 西: 'W
 export function parseOrientations(text: string | null | undefined): Orientation[] {
   if (!text) return [];
   // A handful of wordings recur on every listing: each is parsed once (a copy goes out).
-  const known = ORIENTATIONS_READ.get(text);
-  if (known) return [...known];
-  const result = readOrientations(text);
-  if (ORIENTATIONS_READ.size >= MAX_ORIENTATION_WORDINGS) ORIENTATIONS_READ.clear();
-  ORIENTATIONS_READ.set(text, result);
-  return [...result];
+  return [...ORIENTATIONS_READ.get(text, () => readOrientations(text))];
 }
-const ORIENTATIONS_READ = new Map<string, readonly Orientation[]>();
-/** Provider text is unbounded in principle: the memo starts over past this many wordings. */
-const MAX_ORIENTATION_WORDINGS = 1_000;
+const ORIENTATIONS_READ = new BoundedMemo<readonly Orientation[]>(1_000);
 
 function readOrientations(text: string): Orientation[] {
   const result: Orientation[] = [];

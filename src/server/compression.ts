@@ -1,5 +1,6 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliCompressSync, constants, gzip, gzipSync } from 'node:zlib';
+import { BoundedMemo } from '../domain/memo.js';
 
 export type Encoding = 'br' | 'gzip';
 
@@ -19,18 +20,11 @@ export function compressible(contentType: string | null): boolean {
 export function negotiate(acceptEncoding: string | null | undefined): Encoding | null {
   if (!acceptEncoding) return null;
   // Clients send one of a handful of values, on every request: each is parsed once.
-  let known = negotiated.get(acceptEncoding);
-  if (known === undefined) {
-    known = parseAcceptEncoding(acceptEncoding);
-    if (negotiated.size >= MAX_NEGOTIATED) negotiated.clear();
-    negotiated.set(acceptEncoding, known);
-  }
-  return known;
+  return negotiated.get(acceptEncoding, () => parseAcceptEncoding(acceptEncoding));
 }
 
-const negotiated = new Map<string, Encoding | null>();
-/** Client-chosen strings: the memo is bounded, and starts over when full. */
-const MAX_NEGOTIATED = 64;
+/** Client-chosen strings, a handful in practice. */
+const negotiated = new BoundedMemo<Encoding | null>(64);
 
 function parseAcceptEncoding(acceptEncoding: string): Encoding | null {
   const weights = new Map<string, number>();

@@ -1,4 +1,5 @@
 import type { Agent, CommunityRef, Floor, Layout, Listing, Photo } from '../domain/listing.js';
+import { BoundedMemo } from '../domain/memo.js';
 
 /**
  * Cached details, made small (README, Performance: memory). A decoded detail repeats what
@@ -9,8 +10,8 @@ import type { Agent, CommunityRef, Floor, Layout, Listing, Photo } from '../doma
  * object gets a hidden class of its own in V8, which cost more than the sharing saved.
  */
 export class Compactor {
-  readonly #strings = new Bounded<string>();
-  readonly #parts = new Bounded<object>();
+  readonly #strings = new BoundedMemo<string>(MAX_DISTINCT);
+  readonly #parts = new BoundedMemo<object>(MAX_DISTINCT);
 
   listing(listing: Listing): Listing {
     const s = (text: string | null) => (text === null ? null : this.#string(text));
@@ -81,24 +82,5 @@ export class Compactor {
 }
 
 const MAX_SHARED_STRING = 64;
-/** Distinct values remembered; past it the table starts over (sharing is a saving, never a must). */
+/** Distinct values remembered, each table. */
 const MAX_DISTINCT = 50_000;
-
-class Bounded<V> {
-  readonly #values = new Map<string, V>();
-
-  get(key: string, make: () => V): V {
-    let value = this.#values.get(key);
-    if (value === undefined) {
-      if (this.#values.size >= MAX_DISTINCT) this.#values.clear();
-      value = make();
-      this.#values.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: V): V {
-    this.#values.set(key, value);
-    return value;
-  }
-}

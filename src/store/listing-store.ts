@@ -129,8 +129,7 @@ export class ListingStore {
       const listing = await provider.getListing({ sourceId: key.sourceId, cityId: key.cityId });
       return { listing: listing && this.compactor.listing(listing) };
     });
-    const agent = result.value.listing?.agent;
-    if (agent) this.agents.set(`${agent.provider}:${agent.sourceId}`, agent);
+    this.rememberAgent(result.value.listing);
     return { ...result, value: result.value.listing };
   }
 
@@ -143,9 +142,13 @@ export class ListingStore {
     if (!this.providers.has(key.provider)) return undefined;
     const value = this.details.peek(this.detailKey(key));
     if (value === undefined) return undefined;
-    const agent = value.listing?.agent;
-    if (agent) this.agents.set(`${agent.provider}:${agent.sourceId}`, agent);
+    this.rememberAgent(value.listing);
     return value.listing;
+  }
+
+  private rememberAgent(listing: Listing | null): void {
+    const agent = listing?.agent;
+    if (agent) this.agents.set(`${agent.provider}:${agent.sourceId}`, agent);
   }
 
   /** By `PROVIDER:sourceId`. */
