@@ -95,6 +95,24 @@ suite('watches on two replicas', () => {
         },
       ),
     );
+    // A run the old schedule had already started (or queued just before the update) may still end
+    // after it; wait until no run has been counted for two old intervals, so that every event the
+    // stream hears below comes from the on-demand runs.
+    const runCountOf = async () => (await runs(b.url))[0] as number;
+    const updated = Date.now();
+    let quietSince = updated;
+    let lastCount = await runCountOf();
+    while (Date.now() - quietSince < 2 * MINUTE_MS) {
+      await new Promise((r) => setTimeout(r, 250));
+      const count = await runCountOf();
+      if (count !== lastCount) {
+        expect(Date.now() - updated, 'runs go on at the old interval after the update').toBeLessThan(
+          8 * MINUTE_MS,
+        );
+        quietSince = Date.now();
+        lastCount = count;
+      }
+    }
     const stream = subscribe(
       a.url,
       null,
