@@ -1,5 +1,5 @@
 import type { Mode } from '../schema/context.js';
-import { isFresh, type SharedCache, type SharedState, sharedState } from '../state/index.js';
+import { type CacheEntry, isFresh, type SharedCache, type SharedState, sharedState } from '../state/index.js';
 import type { ListingStore } from '../store/listing-store.js';
 import {
   COMPRESS_MIN_BYTES,
@@ -56,7 +56,6 @@ class KeptAnswer {
 export interface Entry {
   body: Uint8Array<ArrayBuffer>;
   contentType: string;
-  expiresAt: number;
   /** The body compressed, per encoding, made at most once: the first request that asked for it. */
   encoded: Partial<Record<Encoding, Uint8Array<ArrayBuffer>>>;
 }
@@ -128,17 +127,9 @@ export class ResponseCache {
    * without Redis, and Redis's front tier): a hit costs no turn of the event loop.
    */
   find(key: string): Entry | undefined | Promise<Entry | undefined> {
-    const local = this.#entries.peek(key);
-    if (local && isFresh(local, this.options.ttlMs, this.now()))
-      return this.#entry(local.value, local.storedAt);
-    if (!this.#entries.shared) return undefined;
-    return this.#entries
-      .get(key)
-      .then((stored) =>
-        stored && isFresh(stored, this.options.ttlMs, this.now())
-          ? this.#entry(stored.value, stored.storedAt)
-          : undefined,
-      );
+    const local = this.#fresh(this.#entries.peek(key));
+    if (local || !this.#entries.shared) return local;
+    return this.#entries.get(key).then((stored) => this.#fresh(stored));
   }
 
   async keep(
@@ -147,7 +138,7 @@ export class ResponseCache {
     contentType: string,
     freshUntil: number,
   ): Promise<Entry> {
-    const entry: Entry = { body, contentType, expiresAt: freshUntil, encoded: {} };
+    const entry: Entry = { body, contentType, encoded: {} };
     const stored = new KeptAnswer(body, contentType);
     this.#decoded.set(stored, entry);
     await this.#entries.set(key, stored, freshUntil - this.options.ttlMs);
@@ -168,17 +159,16 @@ export class ResponseCache {
     });
   }
 
-  #entry(stored: StoredAnswer | KeptAnswer, storedAt: number): Entry {
+  #fresh(stored: CacheEntry<StoredAnswer | KeptAnswer> | undefined): Entry | undefined {
+    return stored && isFresh(stored, this.options.ttlMs, this.now()) ? this.#entry(stored.value) : undefined;
+  }
+
+  #entry(stored: StoredAnswer | KeptAnswer): Entry {
     let entry = this.#decoded.get(stored);
     if (!entry) {
       const body =
         stored instanceof KeptAnswer ? stored.bytes : new Uint8Array(Buffer.from(stored.body, 'base64'));
-      entry = {
-        body,
-        contentType: stored.contentType,
-        expiresAt: storedAt + this.options.ttlMs,
-        encoded: {},
-      };
+      entry = { body, contentType: stored.contentType, encoded: {} };
       this.#decoded.set(stored, entry);
     }
     return entry;

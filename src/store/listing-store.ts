@@ -142,13 +142,16 @@ export class ListingStore {
     if (!this.providers.has(key.provider)) return undefined;
     const value = this.details.peek(this.detailKey(key));
     if (value === undefined) return undefined;
-    this.rememberAgent(value.listing);
+    // `detail` remembered its agent when it cached it, for as long as the detail stays fresh; on
+    // this path (every warm field) only an agent the bound has dropped since is set again.
+    const agent = value.listing?.agent;
+    if (agent && !this.agents.has(agentId(agent))) this.rememberAgent(value.listing);
     return value.listing;
   }
 
   private rememberAgent(listing: Listing | null): void {
     const agent = listing?.agent;
-    if (agent) this.agents.set(`${agent.provider}:${agent.sourceId}`, agent);
+    if (agent) this.agents.set(agentId(agent), agent);
   }
 
   /** By `PROVIDER:sourceId`. */
@@ -203,4 +206,8 @@ export class ListingStore {
     if (!provider) throw new Error(`provider ${name} is not configured`);
     return provider;
   }
+}
+
+function agentId(agent: Agent): string {
+  return `${agent.provider}:${agent.sourceId}`;
 }

@@ -5,6 +5,7 @@ import type { Logger } from '../logger.js';
 import type { ListingProvider } from '../providers/provider.js';
 import { planSearch, type SearchRequest, searchQueryOf } from '../search/plan.js';
 import { canonical } from '../store/canonical.js';
+import { scheduleRetention } from '../store/history/retention.js';
 import type { HistoryDatabase } from '../store/history/schema.js';
 import { type CacheSettings, ListingStore } from '../store/listing-store.js';
 import { RunAllowance, shareMessage, type WatchShare, withinRun } from './allowance.js';
@@ -78,7 +79,7 @@ export class WatchService {
   readonly #o: WatchServiceOptions;
   readonly #dispatcher;
   readonly #sweep: NodeJS.Timeout;
-  readonly #pruneTimers: NodeJS.Timeout[];
+  readonly #stopPruning: () => void;
   #sweeping: Promise<void> | null = null;
   #again = false;
   #closed = false;
@@ -93,10 +94,10 @@ export class WatchService {
     );
     this.#sweep = setInterval(() => this.kickDeliveries(), options.settings.webhook.sweepMs);
     this.#sweep.unref();
-    const every = options.settings.pruneEveryMs ?? 6 * 3_600_000;
-    const prune = () => void this.#track(this.pruneEvents());
-    this.#pruneTimers = [setInterval(prune, every), setTimeout(prune, Math.min(every, 60_000))];
-    for (const timer of this.#pruneTimers) timer.unref();
+    this.#stopPruning = scheduleRetention(
+      () => void this.#track(this.pruneEvents()),
+      options.settings.pruneEveryMs,
+    );
   }
 
   get settings(): WatchSettings {
@@ -117,7 +118,7 @@ export class WatchService {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#sweep);
-    for (const timer of this.#pruneTimers) clearTimeout(timer);
+    this.#stopPruning();
     await this.#o.scheduler.close();
     await Promise.allSettled([...this.#running]);
     await this.#sweeping;
@@ -539,19 +540,11 @@ export class WatchService {
       }, LEASE_MS / 3);
       heartbeat.unref();
       try {
-        await this.#attemptAll(due, claim, inFlight);
+        await Promise.all(due.map((row) => this.#attempt(row, claim).finally(() => inFlight.delete(row.id))));
       } finally {
         clearInterval(heartbeat);
       }
     }
-  }
-
-  async #attemptAll(
-    due: Awaited<ReturnType<typeof repo.claimDue>>,
-    claim: string,
-    inFlight: Set<string>,
-  ): Promise<void> {
-    await Promise.all(due.map((row) => this.#attempt(row, claim).finally(() => inFlight.delete(row.id))));
   }
 
   async #attempt(row: Awaited<ReturnType<typeof repo.claimDue>>[number], claim: string): Promise<void> {

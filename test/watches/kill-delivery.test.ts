@@ -1,10 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
-import { deleteKeys, redisUp, testPrefix } from '../support/redis.js';
-import { type Replica, startReplica as startReplicaOf, stopReplicas } from './replica.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPLICAS_POSSIBLE, replicaWorld } from './replica.js';
 import { dataOf, gql, until } from './support.js';
 
 /**
@@ -16,12 +13,7 @@ import { dataOf, gql, until } from './support.js';
 
 const FILTER = { cityId: '110000', bedrooms: [3], priceMin: 3_000_000, priceMax: 6_000_000 };
 
-const suite = redisUp && POSTGRES_AVAILABLE ? describe : describe.skip;
-
-let sandbox: Sandbox;
-let database: TestDatabase;
-const prefix = testPrefix();
-const replicas: Replica[] = [];
+const suite = REPLICAS_POSSIBLE ? describe : describe.skip;
 
 interface Request {
   id: string;
@@ -59,35 +51,20 @@ async function hangingReceiver() {
 
 const receiver = await hangingReceiver();
 
-function startReplica(): Promise<Replica> {
-  return startReplicaOf(sandbox, database.url, prefix, {
-    LOG_LEVEL: 'debug',
-    // One run in the test's span: the scheduled one at creation.
-    WATCH_MINUTE_MS: '600000',
-    // Longer than the test: only the replica's death can end the hanging attempt.
-    WEBHOOK_TIMEOUT_MS: '120000',
-    WEBHOOK_SWEEP_MS: '200',
-  });
-}
+const world = replicaWorld({
+  LOG_LEVEL: 'debug',
+  // One run in the test's span: the scheduled one at creation.
+  WATCH_MINUTE_MS: '600000',
+  // Longer than the test: only the replica's death can end the hanging attempt.
+  WEBHOOK_TIMEOUT_MS: '120000',
+  WEBHOOK_SWEEP_MS: '200',
+});
 
-beforeAll(async () => {
-  if (!(redisUp && POSTGRES_AVAILABLE)) return;
-  sandbox = await startSandbox();
-  database = await createDatabase();
-  replicas.push(await startReplica());
-  replicas.push(await startReplica());
-}, 180_000);
-
-afterAll(async () => {
-  await stopReplicas(replicas);
-  await receiver.close();
-  await database?.drop();
-  await sandbox?.close();
-  if (redisUp) await deleteKeys(prefix);
-}, 60_000);
+afterAll(() => receiver.close());
 
 suite('a replica dies mid-delivery', () => {
   it('the survivor delivers its event with the same webhook-id, and no event twice', async () => {
+    const { replicas } = world;
     const [a] = replicas as [(typeof replicas)[0]];
     const id = dataOf(
       await gql(a.url, null, 'mutation($i: WatchInput!) { createWatch(input: $i) { watch { id } } }', {

@@ -1,7 +1,45 @@
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
+import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
 import { killGroups, type RunningServer, spawnServer } from '../support/process.js';
-import { SHARED_REDIS_URL } from '../support/redis.js';
+import { deleteKeys, redisUp, SHARED_REDIS_URL, testPrefix } from '../support/redis.js';
 import { until } from './support.js';
+
+/** Replica tests need a real Redis and a real PostgreSQL; without them they are skipped. */
+export const REPLICAS_POSSIBLE = redisUp && POSTGRES_AVAILABLE;
+
+export interface ReplicaWorld {
+  /** The one simulated provider world the replicas read (set before the file's tests run). */
+  sandbox: Sandbox;
+  replicas: Replica[];
+}
+
+/**
+ * The file's replicas: `count` gateway processes (startReplica, with `env`) on one sandbox, one
+ * new PostgreSQL database and one Redis key prefix, started before its tests and stopped, dropped
+ * and deleted after them. Started one after the other: the first migrates, the next ones find the
+ * schema (an advisory lock guards it anyway).
+ */
+export function replicaWorld(env: Record<string, string>, count = 2): ReplicaWorld {
+  const world = { replicas: [] as Replica[] } as ReplicaWorld;
+  const prefix = testPrefix();
+  let database: TestDatabase | undefined;
+  beforeAll(async () => {
+    if (!REPLICAS_POSSIBLE) return;
+    world.sandbox = await startSandbox();
+    database = await createDatabase();
+    for (let i = 0; i < count; i++) {
+      world.replicas.push(await startReplica(world.sandbox, database.url, prefix, env));
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await stopReplicas(world.replicas);
+    await database?.drop();
+    await world.sandbox?.close();
+    if (redisUp) await deleteKeys(prefix);
+  }, 60_000);
+  return world;
+}
 
 export interface Replica {
   server: RunningServer;

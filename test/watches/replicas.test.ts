@@ -1,8 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Sandbox, startSandbox } from '../../src/sandbox/index.js';
-import { createDatabase, POSTGRES_AVAILABLE, type TestDatabase } from '../support/databases.js';
-import { deleteKeys, redisUp, testPrefix } from '../support/redis.js';
-import { type Replica, startReplica as startReplicaOf, stopReplicas } from './replica.js';
+import { describe, expect, it } from 'vitest';
+import { REPLICAS_POSSIBLE, replicaWorld } from './replica.js';
 import { dataOf, gql, subscribe, until } from './support.js';
 
 /**
@@ -14,38 +11,13 @@ import { dataOf, gql, subscribe, until } from './support.js';
 const MINUTE_MS = 3_000;
 const FILTER = { cityId: '110000', bedrooms: [3] };
 
-const suite = redisUp && POSTGRES_AVAILABLE ? describe : describe.skip;
+const suite = REPLICAS_POSSIBLE ? describe : describe.skip;
 
-let sandbox: Sandbox;
-let database: TestDatabase;
-const prefix = testPrefix();
-const replicas: Replica[] = [];
-
-function startReplica(): Promise<Replica> {
-  return startReplicaOf(sandbox, database.url, prefix, {
-    LOG_LEVEL: 'info',
-    WATCH_MINUTE_MS: String(MINUTE_MS),
-  });
-}
-
-beforeAll(async () => {
-  if (!(redisUp && POSTGRES_AVAILABLE)) return;
-  sandbox = await startSandbox();
-  database = await createDatabase();
-  // One after the other: the first migrates, the second finds the schema (an advisory lock guards it anyway).
-  replicas.push(await startReplica());
-  replicas.push(await startReplica());
-}, 180_000);
-
-afterAll(async () => {
-  await stopReplicas(replicas);
-  await database?.drop();
-  await sandbox?.close();
-  if (redisUp) await deleteKeys(prefix);
-}, 60_000);
+const world = replicaWorld({ LOG_LEVEL: 'info', WATCH_MINUTE_MS: String(MINUTE_MS) });
 
 suite('watches on two replicas', () => {
   it('run once per interval between them, and a subscriber on one hears a run made on the other', async () => {
+    const { sandbox, replicas } = world;
     const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -54,13 +54,12 @@ export function useResponseCache(cache: ResponseCache): Plugin<GraphQLContext> {
       }
       const state: Pending = { key, freshUntil: now() + settings.ttlMs, cacheable: true, ready: false };
       if (!leader) {
-        const settled = key;
         running.set(
-          settled,
+          key,
           new Promise<Entry | null>((resolve) => {
             state.settle = (entry) => {
               state.settle = undefined;
-              running.delete(settled);
+              running.delete(key);
               resolve(entry);
             };
           }),

@@ -12,6 +12,7 @@ import {
   readHistories,
   readRecorded,
 } from './reader.js';
+import { scheduleRetention } from './retention.js';
 import { pruneChanges, writeObservations } from './writer.js';
 
 export type { Engine } from './database.js';
@@ -48,8 +49,7 @@ export class HistoryStore {
   readonly counts: HistoryCounts = { written: 0, dropped: { full: 0, error: 0, closed: 0 } };
   readonly now: () => number;
   private readonly queue: ObservationQueue;
-  private readonly pruneTimer: NodeJS.Timeout;
-  private readonly firstPrune: NodeJS.Timeout;
+  private readonly stopPruning: () => void;
   private lastDropLog = 0;
   private unlogged = 0;
   private closing: Promise<void> | null = null;
@@ -73,11 +73,7 @@ export class HistoryStore {
         this.logDrop(count, reason, error);
       },
     });
-    const every = options.pruneEveryMs ?? 6 * 3_600_000;
-    this.pruneTimer = setInterval(() => void this.prune().catch(() => {}), every);
-    this.pruneTimer.unref();
-    this.firstPrune = setTimeout(() => void this.prune().catch(() => {}), Math.min(every, 60_000));
-    this.firstPrune.unref();
+    this.stopPruning = scheduleRetention(() => void this.prune().catch(() => {}), options.pruneEveryMs);
   }
 
   static async open(options: HistoryStoreOptions): Promise<HistoryStore> {
@@ -143,8 +139,7 @@ export class HistoryStore {
   /** Writes what is queued (for up to `deadlineMs`), then closes the engine cleanly. */
   close(deadlineMs = 5_000): Promise<void> {
     this.closing ??= (async () => {
-      clearInterval(this.pruneTimer);
-      clearTimeout(this.firstPrune);
+      this.stopPruning();
       await this.queue.close(deadlineMs);
       await this.database.close();
     })();
