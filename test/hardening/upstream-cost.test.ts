@@ -106,6 +106,10 @@ describe('the cost of an operation in upstream calls', () => {
     const skipped = await gw.raw({ query, variables: { skip: true } });
     expect(skipped.errors).toBeUndefined();
     expect(calls()).toBe(1);
+    // A cost is remembered per document and variables (cost-limit.ts): the same document with the
+    // first variables again is refused again, not let through on the cost of the last ones.
+    gw.app.sandbox!.calls.reset();
+    await expectRefused(query, 7, { skip: false });
   });
 
   it('takes `first` from variables, and counts one page more when resuming from a cursor', async () => {
