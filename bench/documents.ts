@@ -1,5 +1,13 @@
 /** The operations the benchmark sends: every Listing field, as a listing page or comparison tool would. */
 
+/** As Node's fetch and browsers send: the gateway answers brotli. */
+export const ACCEPT_ENCODING = 'gzip, deflate, br';
+export const REQUEST_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/graphql-response+json',
+  'accept-encoding': ACCEPT_ENCODING,
+};
+
 const EVERY_LISTING_FIELD = `
 fragment EveryListingField on Listing {
   id provider sourceId cityId listingType title url

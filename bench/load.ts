@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { REQUEST_HEADERS as HEADERS } from './documents.js';
 
 export interface LoadFigures {
   requests: number;
@@ -11,14 +12,6 @@ export interface LoadFigures {
   /** Answers by HTTP status, so that refusals (429, 503) are never read as throughput. */
   statusCodes: Record<string, number>;
 }
-
-/** As Node's fetch and browsers send: the gateway answers brotli. */
-export const ACCEPT_ENCODING = 'gzip, deflate, br';
-const HEADERS = {
-  'content-type': 'application/json',
-  accept: 'application/graphql-response+json',
-  'accept-encoding': ACCEPT_ENCODING,
-};
 
 /** POSTs over keep-alive connections with autocannon: for `seconds`, or `amount` requests in all. */
 export async function load(options: {

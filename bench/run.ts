@@ -4,11 +4,19 @@ import { cpus, platform, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeGlobalId, listingLocalId } from '../src/schema/ids.js';
+import type { Anatomy } from './anatomy.js';
 import { type BurstFigures, burst, burstReport, type LagFigures, type ProbeFigures } from './burst.js';
-import { type ListingRef, listingBody, nodesBody, SEARCH_EVERY_FIELD, searchBody } from './documents.js';
+import {
+  ACCEPT_ENCODING,
+  type ListingRef,
+  listingBody,
+  nodesBody,
+  SEARCH_EVERY_FIELD,
+  searchBody,
+} from './documents.js';
 import { historyFigures } from './history.js';
 import { Child } from './ipc.js';
-import { ACCEPT_ENCODING, type LoadFigures, load } from './load.js';
+import { type LoadFigures, load } from './load.js';
 import { summariseProfile } from './profile-summary.js';
 import { replicasScenario } from './replicas.js';
 import {
@@ -331,7 +339,7 @@ async function warmScenario(
   // Warm-up: JIT (V8's, and graphql-jit's compilation after the first run) before anything counts.
   for (const system of systems)
     await load({ url: system.url, connections: settings.connections, seconds: 2, body });
-  const runs = new Map<string, { figures: LoadFigures; peak: number; calls: number }[]>();
+  const runs = new Map<string, { figures: LoadFigures; peak: number; calls: number; cpuMs: number }[]>();
   for (let round = 0; round < settings.rounds; round++) {
     for (const system of systems) {
       await system.child.call('peak');
@@ -352,7 +360,7 @@ async function warmScenario(
           `p99 ${figures.p99Ms} ms, status ${JSON.stringify(figures.statusCodes)}`,
       );
       const spent = (await bench.calls()) - before;
-      runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent }]);
+      runs.set(system.name, [...(runs.get(system.name) ?? []), { figures, peak, calls: spent, cpuMs }]);
     }
   }
   const ceilingRuns = runs.get(systems[0]!.name)!;
@@ -400,8 +408,45 @@ async function warmScenario(
       result: `${ratio.toFixed(3)}× (mercurius + graphql-jit ${peer.toFixed(3)}×)`,
       met: ratio >= 0.25 && ratio > peer && gatewayRow.failures === 0,
     });
+    const cpuMs = (name: string) => median(runs.get(name)!.map((r) => r.cpuMs));
+    const gatewaySystem = systems[systems.length - 1]!;
+    yardsticks.push(
+      anatomyYardstick(
+        await gatewaySystem.child.call<Anatomy>('anatomy', body),
+        median(ceilingRuns.map((r) => r.figures.requestsPerSecond)),
+        cpuMs(gatewaySystem.name),
+        cpuMs(systems.find((s) => s.name.startsWith('mercurius'))!.name),
+      ),
+    );
   }
   return { rows, yardsticks };
+}
+
+/**
+ * The floor of the uncached row, measured: what one request costs stage by stage (bench/anatomy.ts),
+ * against the main-thread time per request that 0.25× of this run's ceiling leaves (one thread
+ * serves `1000 / ms` requests a second at most).
+ */
+function anatomyYardstick(
+  anatomy: Anatomy,
+  ceilingRps: number,
+  gatewayCpuMs: number,
+  peerCpuMs: number,
+): Yardstick {
+  const budgetMs = 1000 / (0.25 * ceilingRps);
+  const yoga = anatomy.wholeMs - anatomy.executeMs - anatomy.serialiseMs - anatomy.compressMs;
+  const f = (ms: number) => ms.toFixed(2);
+  return {
+    scenario: `${UNCACHED}: where a request's time goes`,
+    target: 'figures only: 0.25× the ceiling leaves the gateway this much time per request',
+    result:
+      `budget ${f(budgetMs)} ms/request (0.25× of ${ceilingRps.toFixed(0)} req/s); one request alone, in process: ` +
+      `${f(anatomy.wholeMs)} ms = execution ${f(anatomy.executeMs)} + serialising ${(anatomy.answerBytes / 1024).toFixed(1)} KB ` +
+      `${f(anatomy.serialiseMs)} + brotli to ${(anatomy.compressedBytes / 1024).toFixed(1)} KB ${f(anatomy.compressMs)} + ` +
+      `Yoga's request handling ${f(yoga)}; under load, HTTP included: ${f(gatewayCpuMs)} CPU ms/request ` +
+      `(mercurius + graphql-jit ${f(peerCpuMs)}, uncompressed)`,
+    met: true,
+  };
 }
 
 /** The GraphiQL page's transfer size, compressed. */

@@ -115,6 +115,8 @@ switch (kind) {
         profiler = null;
       },
       sizes: () => app.store.sizes,
+      /** Where one uncached request's time goes (bench/anatomy.ts). */
+      anatomy: async (body: string) => (await import('./anatomy.js')).requestAnatomy(app, body),
       exit: () => app.close().then(() => setImmediate(() => process.exit(0))),
     });
     break;
