@@ -15,9 +15,23 @@ export class Compactor {
 
   listing(listing: Listing): Listing {
     const s = (text: string | null) => (text === null ? null : this.#string(text));
+    // Every field written out, in one literal, so that every cached detail shares the literal's
+    // hidden class. Made by spreading the decoded listing (`{ ...listing, ... }`), the details
+    // stopped sharing one after the first few thousand: 20,000 details then held 20,000 hidden
+    // classes, ≈ 800 bytes each (heap snapshot).
     return {
-      ...listing,
+      provider: listing.provider,
+      sourceId: listing.sourceId,
+      isDetail: listing.isDetail,
+      fetchedAt: listing.fetchedAt,
       cityId: s(listing.cityId),
+      listingType: listing.listingType,
+      title: listing.title,
+      url: listing.url,
+      totalPrice: listing.totalPrice,
+      unitPrice: listing.unitPrice,
+      monthlyRent: listing.monthlyRent,
+      area: listing.area,
       layout:
         listing.layout &&
         this.#part<Layout>(listing.layout, () => ({ ...listing.layout!, text: s(listing.layout!.text) })),
@@ -25,11 +39,21 @@ export class Compactor {
         listing.floor &&
         this.#part<Floor>(listing.floor, () => ({ ...listing.floor!, text: s(listing.floor!.text) })),
       orientations: this.#part(listing.orientations, () => [...listing.orientations]),
+      decoration: listing.decoration,
+      hasElevator: listing.hasElevator,
+      builtYear: listing.builtYear,
+      listedAt: listing.listedAt,
       tags: this.#part(listing.tags, () => listing.tags.map((tag) => this.#string(tag))),
       amenities: this.#part(listing.amenities, () => [...listing.amenities]),
       photos: listing.photos.map((photo) => this.#photo(photo)),
       community: listing.community && this.#community(listing.community),
       agent: listing.agent && this.#agent(listing.agent),
+      downPayment: listing.downPayment,
+      monthlyPayment: listing.monthlyPayment,
+      address: listing.address,
+      location: listing.location,
+      description: listing.description,
+      isActive: listing.isActive,
     };
   }
 
