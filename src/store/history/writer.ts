@@ -1,4 +1,11 @@
-import { type Insertable, type Kysely, type Selectable, sql, type Transaction } from 'kysely';
+import {
+  type Insertable,
+  type Kysely,
+  type RawBuilder,
+  type Selectable,
+  sql,
+  type Transaction,
+} from 'kysely';
 import { keysIn } from './keys.js';
 import { listingKey, type Observation } from './observation.js';
 import type { HistoryDatabase, ListingChangeTable, ListingCurrentTable } from './schema.js';
@@ -13,9 +20,12 @@ type Change = Insertable<ListingChangeTable>;
  * order, so two writers cannot deadlock) before they are compared.
  */
 export async function writeObservations(db: Kysely<HistoryDatabase>, batch: Observation[]): Promise<void> {
-  for (const round of rounds(batch)) {
-    await db.transaction().execute((trx) => applyRound(trx, round));
-  }
+  // One transaction for all rounds: a later round's listings are all in the first round, so their
+  // rows are already locked (no new lock order), and each transaction's begin and commit are two
+  // more round trips to PGlite's thread and a commit.
+  await db.transaction().execute(async (trx) => {
+    for (const round of rounds(batch)) await applyRound(trx, round);
+  });
 }
 
 /** A listing seen twice in one batch is applied in two rounds, in order, so no change is lost. */
@@ -43,7 +53,8 @@ async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[
   if (seen.length > 0) {
     const inserted = await trx
       .insertInto('listing_current')
-      .values(seen.map(newRow))
+      .columns(CURRENT_COLUMNS)
+      .expression(jsonRows('listing_current', CURRENT_COLUMNS, seen.map(newRow)))
       .onConflict((oc) => oc.columns(['provider', 'source_id']).doNothing())
       .returning(['provider', 'source_id'])
       .execute();
@@ -85,11 +96,18 @@ async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[
     }
   }
 
-  if (changes.length > 0) await trx.insertInto('listing_change').values(changes).execute();
+  if (changes.length > 0) {
+    await trx
+      .insertInto('listing_change')
+      .columns(CHANGE_COLUMNS)
+      .expression(jsonRows('listing_change', CHANGE_COLUMNS, changes))
+      .execute();
+  }
   if (updates.length > 0) {
     await trx
       .insertInto('listing_current')
-      .values(updates)
+      .columns(CURRENT_COLUMNS)
+      .expression(jsonRows('listing_current', CURRENT_COLUMNS, updates))
       .onConflict((oc) =>
         oc.columns(['provider', 'source_id']).doUpdateSet((eb) => ({
           city_id: eb.ref('excluded.city_id'),
@@ -112,6 +130,53 @@ async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[
       )
       .execute();
   }
+}
+
+const CURRENT_COLUMNS = [
+  'provider',
+  'source_id',
+  'city_id',
+  'district',
+  'community_id',
+  'community_name',
+  'listing_type',
+  'total_price',
+  'unit_price',
+  'monthly_rent',
+  'area',
+  'bedrooms',
+  'living_rooms',
+  'floor_level',
+  'floor_total',
+  'active',
+  'first_seen_at',
+  'last_seen_at',
+  'delisted_at',
+] as const satisfies readonly (keyof ListingCurrentTable)[];
+
+const CHANGE_COLUMNS = [
+  'provider',
+  'source_id',
+  'at',
+  'kind',
+  'total_price',
+  'unit_price',
+  'monthly_rent',
+  'active',
+] as const satisfies readonly (keyof ListingChangeTable)[];
+
+/**
+ * `SELECT columns FROM` the rows sent as one JSON parameter, read as the table's row type. A
+ * batch as `VALUES` lists was ≈ 1,700 parameters per statement: each one built by Kysely and
+ * copied to PGlite's thread on the gateway's thread, then encoded, parsed and planned there, which
+ * cost more CPU than the writes themselves (README, Performance: issue 15, cold row).
+ */
+function jsonRows(
+  table: 'listing_current' | 'listing_change',
+  columns: readonly string[],
+  rows: readonly object[],
+): RawBuilder<unknown> {
+  return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)})`;
 }
 
 function newRow(o: Observation): Insertable<ListingCurrentTable> {
