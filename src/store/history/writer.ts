@@ -24,8 +24,28 @@ export async function writeObservations(db: Kysely<HistoryDatabase>, batch: Obse
   // rows are already locked (no new lock order), and each transaction's begin and commit are two
   // more round trips to PGlite's thread and a commit.
   await db.transaction().execute(async (trx) => {
-    for (const round of rounds(batch)) await applyRound(trx, round);
+    const held = new Map<string, Current>();
+    const writes: Writes = { changes: [], updated: new Set() };
+    for (const round of rounds(batch)) await applyRound(trx, round, held, writes);
+    if (writes.changes.length > 0) {
+      await trx
+        .insertInto('listing_change')
+        .columns(CHANGE_COLUMNS)
+        .expression(jsonRows('listing_change', CHANGE_COLUMNS, writes.changes))
+        .execute();
+    }
+    if (writes.updated.size > 0)
+      await upsert(
+        trx,
+        [...writes.updated].map((key) => held.get(key)!),
+      );
   });
+}
+
+/** What a batch's rounds leave to write at its end: change rows in order, rows to update by key. */
+interface Writes {
+  changes: Change[];
+  updated: Set<string>;
 }
 
 /** A listing seen twice in one batch is applied in two rounds, in order, so no change is lost. */
@@ -47,8 +67,19 @@ function byKey(a: Observation, b: Observation): number {
   return a.provider !== b.provider ? (a.provider < b.provider ? -1 : 1) : a.sourceId < b.sourceId ? -1 : 1;
 }
 
-async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[]): Promise<void> {
-  const seen = round.filter((o) => o.listing !== null);
+/**
+ * One round. `held` is each row this transaction has inserted or locked, as the rounds before left
+ * it: a later round reads it there instead of from the database (the lock keeps it ours), so a
+ * stub and the detail of one listing in one batch cost the statements of one round, not two.
+ */
+async function applyRound(
+  trx: Transaction<HistoryDatabase>,
+  round: Observation[],
+  held: Map<string, Current>,
+  writes: Writes,
+): Promise<void> {
+  const unheld = round.filter((o) => !held.has(listingKey(o)));
+  const seen = unheld.filter((o) => o.listing !== null);
   const created = new Set<string>();
   if (seen.length > 0) {
     const inserted = await trx
@@ -60,14 +91,16 @@ async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[
       .execute();
     for (const row of inserted) created.add(listingKey({ provider: row.provider, sourceId: row.source_id }));
   }
-  const changes: Change[] = [];
   for (const o of seen) {
-    if (created.has(listingKey(o))) changes.push(change(o, 'FIRST', newRow(o)));
+    const key = listingKey(o);
+    if (!created.has(key)) continue;
+    const row = newRow(o);
+    held.set(key, row);
+    writes.changes.push(change(o, 'FIRST', row));
   }
 
-  const rest = round.filter((o) => !created.has(listingKey(o)));
-  const updates: Insertable<ListingCurrentTable>[] = [];
-  if (rest.length > 0) {
+  const toLock = unheld.filter((o) => !created.has(listingKey(o)));
+  if (toLock.length > 0) {
     const rows = await trx
       .selectFrom('listing_current')
       .selectAll()
@@ -75,61 +108,56 @@ async function applyRound(trx: Transaction<HistoryDatabase>, round: Observation[
         keysIn(
           eb,
           'source_id',
-          rest.map((o) => ({ provider: o.provider, id: o.sourceId })),
+          toLock.map((o) => ({ provider: o.provider, id: o.sourceId })),
         ),
       )
       .orderBy('provider')
       .orderBy('source_id')
       .forUpdate()
       .execute();
-    const current = new Map(
-      rows.map((r) => [listingKey({ provider: r.provider, sourceId: r.source_id }), r]),
-    );
-    for (const o of rest) {
-      const row = current.get(listingKey(o));
-      // Never seen (a gone answer for a listing we never had), or older than what we hold.
-      if (!row || o.seenAt < row.last_seen_at.getTime()) continue;
-      const next = merge(row, o);
-      if (priceChanged(row, next)) changes.push(change(o, 'PRICE', next));
-      if (row.active !== next.active) changes.push(change(o, 'STATUS', next));
-      updates.push(next);
-    }
+    for (const r of rows) held.set(listingKey({ provider: r.provider, sourceId: r.source_id }), r);
   }
 
-  if (changes.length > 0) {
-    await trx
-      .insertInto('listing_change')
-      .columns(CHANGE_COLUMNS)
-      .expression(jsonRows('listing_change', CHANGE_COLUMNS, changes))
-      .execute();
+  for (const o of round) {
+    const key = listingKey(o);
+    if (created.has(key)) continue;
+    const row = held.get(key);
+    // Never seen (a gone answer for a listing we never had), or older than what we hold.
+    if (!row || o.seenAt < row.last_seen_at.getTime()) continue;
+    const next = merge(row, o);
+    if (priceChanged(row, next)) writes.changes.push(change(o, 'PRICE', next));
+    if (row.active !== next.active) writes.changes.push(change(o, 'STATUS', next));
+    held.set(key, next);
+    writes.updated.add(key);
   }
-  if (updates.length > 0) {
-    await trx
-      .insertInto('listing_current')
-      .columns(CURRENT_COLUMNS)
-      .expression(jsonRows('listing_current', CURRENT_COLUMNS, updates))
-      .onConflict((oc) =>
-        oc.columns(['provider', 'source_id']).doUpdateSet((eb) => ({
-          city_id: eb.ref('excluded.city_id'),
-          district: eb.ref('excluded.district'),
-          community_id: eb.ref('excluded.community_id'),
-          community_name: eb.ref('excluded.community_name'),
-          listing_type: eb.ref('excluded.listing_type'),
-          total_price: eb.ref('excluded.total_price'),
-          unit_price: eb.ref('excluded.unit_price'),
-          monthly_rent: eb.ref('excluded.monthly_rent'),
-          area: eb.ref('excluded.area'),
-          bedrooms: eb.ref('excluded.bedrooms'),
-          living_rooms: eb.ref('excluded.living_rooms'),
-          floor_level: eb.ref('excluded.floor_level'),
-          floor_total: eb.ref('excluded.floor_total'),
-          active: eb.ref('excluded.active'),
-          last_seen_at: eb.ref('excluded.last_seen_at'),
-          delisted_at: eb.ref('excluded.delisted_at'),
-        })),
-      )
-      .execute();
-  }
+}
+
+async function upsert(trx: Transaction<HistoryDatabase>, rows: Current[]): Promise<void> {
+  await trx
+    .insertInto('listing_current')
+    .columns(CURRENT_COLUMNS)
+    .expression(jsonRows('listing_current', CURRENT_COLUMNS, rows))
+    .onConflict((oc) =>
+      oc.columns(['provider', 'source_id']).doUpdateSet((eb) => ({
+        city_id: eb.ref('excluded.city_id'),
+        district: eb.ref('excluded.district'),
+        community_id: eb.ref('excluded.community_id'),
+        community_name: eb.ref('excluded.community_name'),
+        listing_type: eb.ref('excluded.listing_type'),
+        total_price: eb.ref('excluded.total_price'),
+        unit_price: eb.ref('excluded.unit_price'),
+        monthly_rent: eb.ref('excluded.monthly_rent'),
+        area: eb.ref('excluded.area'),
+        bedrooms: eb.ref('excluded.bedrooms'),
+        living_rooms: eb.ref('excluded.living_rooms'),
+        floor_level: eb.ref('excluded.floor_level'),
+        floor_total: eb.ref('excluded.floor_total'),
+        active: eb.ref('excluded.active'),
+        last_seen_at: eb.ref('excluded.last_seen_at'),
+        delisted_at: eb.ref('excluded.delisted_at'),
+      })),
+    )
+    .execute();
 }
 
 const CURRENT_COLUMNS = [
@@ -179,7 +207,7 @@ function jsonRows(
   return sql`select ${sql.join(columns.map((c) => sql.ref(c)))} from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)})`;
 }
 
-function newRow(o: Observation): Insertable<ListingCurrentTable> {
+function newRow(o: Observation): Current {
   const l = o.listing!;
   const at = new Date(o.seenAt);
   return {
@@ -206,7 +234,7 @@ function newRow(o: Observation): Insertable<ListingCurrentTable> {
 }
 
 /** What the row becomes: a field a sighting does not carry keeps its earlier value. */
-function merge(row: Current, o: Observation): Insertable<ListingCurrentTable> & { active: boolean } {
+function merge(row: Current, o: Observation): Current {
   const at = new Date(o.seenAt);
   const l = o.listing;
   const active = l ? l.active : false;
