@@ -20,9 +20,10 @@ type Change = Insertable<ListingChangeTable>;
  * order, so two writers cannot deadlock) before they are compared.
  */
 export async function writeObservations(db: Kysely<HistoryDatabase>, batch: Observation[]): Promise<void> {
-  // One transaction for all rounds: a later round's listings are all in the first round, so their
-  // rows are already locked (no new lock order), and each transaction's begin and commit are two
-  // more round trips to PGlite's thread and a commit.
+  // One transaction for all rounds: each transaction's begin and commit are two more round trips
+  // to PGlite's thread. A later round's listings were all in the first round, so their rows are
+  // locked by then; only one the database did not have (a gone answer, then a sighting) takes a
+  // lock later, and a deadlock with another replica there fails one batch, counted as dropped.
   await db.transaction().execute(async (trx) => {
     const held = new Map<string, Current>();
     const writes: Writes = { changes: [], updated: new Set() };
