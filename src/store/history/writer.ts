@@ -16,31 +16,47 @@ type Change = Insertable<ListingChangeTable>;
 /**
  * Applies a batch of observations: one current row per listing, one change row per first
  * sighting, price change or status change. Safe against other replicas writing the same listings
- * at once: new rows are inserted with ON CONFLICT DO NOTHING, and existing ones are locked (in key
- * order, so two writers cannot deadlock) before they are compared.
+ * at once: new rows are inserted with ON CONFLICT DO NOTHING, and existing ones are locked in key
+ * order before they are compared; the one deadlock left possible is written again (below).
  */
 export async function writeObservations(db: Kysely<HistoryDatabase>, batch: Observation[]): Promise<void> {
-  // One transaction for all rounds: each transaction's begin and commit are two more round trips
-  // to PGlite's thread. A later round's listings were all in the first round, so their rows are
-  // locked by then; only one the database did not have (a gone answer, then a sighting) takes a
-  // lock later, and a deadlock with another replica there fails one batch, counted as dropped.
-  await db.transaction().execute(async (trx) => {
-    const held = new Map<string, Current>();
-    const writes: Writes = { changes: [], updated: new Set() };
-    for (const round of rounds(batch)) await applyRound(trx, round, held, writes);
-    if (writes.changes.length > 0) {
-      await trx
-        .insertInto('listing_change')
-        .columns(CHANGE_COLUMNS)
-        .expression(jsonRows('listing_change', CHANGE_COLUMNS, writes.changes))
-        .execute();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.transaction().execute((trx) => applyBatch(trx, batch));
+      return;
+    } catch (error) {
+      if (attempt >= DEADLOCK_ATTEMPTS || (error as { code?: unknown }).code !== DEADLOCK_DETECTED)
+        throw error;
     }
-    if (writes.updated.size > 0)
-      await upsert(
-        trx,
-        [...writes.updated].map((key) => held.get(key)!),
-      );
-  });
+  }
+}
+
+/**
+ * PostgreSQL's deadlock_detected. One transaction holds all rounds of a batch (each begin and
+ * commit is two more round trips to PGlite's thread). A later round's listings were all in the
+ * first round, so their rows are locked by then; only one the database did not have (a gone
+ * answer, then a sighting) takes a lock later, where another replica's batch can deadlock with it.
+ * The loser's transaction is rolled back whole, so its batch is simply written again.
+ */
+const DEADLOCK_DETECTED = '40P01';
+const DEADLOCK_ATTEMPTS = 3;
+
+async function applyBatch(trx: Transaction<HistoryDatabase>, batch: Observation[]): Promise<void> {
+  const held = new Map<string, Current>();
+  const writes: Writes = { changes: [], updated: new Set() };
+  for (const round of rounds(batch)) await applyRound(trx, round, held, writes);
+  if (writes.changes.length > 0) {
+    await trx
+      .insertInto('listing_change')
+      .columns(CHANGE_COLUMNS)
+      .expression(jsonRows('listing_change', CHANGE_COLUMNS, writes.changes))
+      .execute();
+  }
+  if (writes.updated.size > 0)
+    await upsert(
+      trx,
+      [...writes.updated].map((key) => held.get(key)!),
+    );
 }
 
 /** What a batch's rounds leave to write at its end: change rows in order, rows to update by key. */
