@@ -80,8 +80,6 @@ switch (kind) {
     break;
   }
   case 'gateway': {
-    // As src/main.ts starts the product.
-    (await import('../src/server/heap-growth.js')).limitHeapGrowth();
     const { startApp } = await import('../src/app.js');
     const { loadConfig } = await import('../src/config.js');
     const { monitorEventLoopDelay } = await import('node:perf_hooks');

@@ -1,10 +1,5 @@
 import { ConfigError, loadConfig } from './config.js';
-import { limitHeapGrowth } from './server/heap-growth.js';
 import { signalPolicy } from './server/signals.js';
-
-// A setting of the whole process, so it is made by the process's entry, not by startApp (which
-// tests and the bench also call, many times in one process).
-limitHeapGrowth();
 
 let config: ReturnType<typeof loadConfig>;
 try {
