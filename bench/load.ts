@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { REQUEST_HEADERS as HEADERS } from './documents.js';
+import { REQUEST_HEADERS } from './documents.js';
 
 export interface LoadFigures {
   requests: number;
@@ -30,8 +30,12 @@ export async function load(options: {
     timeout: 60,
     requests: [
       typeof body === 'string'
-        ? { method: 'POST', headers: HEADERS, body }
-        : { method: 'POST', headers: HEADERS, setupRequest: (request) => ({ ...request, body: body() }) },
+        ? { method: 'POST', headers: REQUEST_HEADERS, body }
+        : {
+            method: 'POST',
+            headers: REQUEST_HEADERS,
+            setupRequest: (request) => ({ ...request, body: body() }),
+          },
     ],
   });
   return {

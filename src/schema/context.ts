@@ -36,11 +36,3 @@ export interface GraphQLContext {
   /** Set when the answer holds the owner's own data (watches): it must never be shared (response cache). */
   ownerScoped: boolean;
 }
-
-/** What a request's context is made from: the services it reads and who is asking. */
-export type ContextServices = Pick<GraphQLContext, 'store' | 'history' | 'mode' | 'watches' | 'owner'>;
-
-/** A request's context: the services, and what the request collects as it runs (empty at first). */
-export function newContext(services: ContextServices): GraphQLContext {
-  return { ...services, partialErrors: [], notices: [], ownerScoped: false };
-}

@@ -3,7 +3,7 @@ import { useGraphQlJit } from '@envelop/graphql-jit';
 import { type DocumentNode, getOperationAST } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from '../logger.js';
-import { type GraphQLContext, type Mode, newContext } from '../schema/context.js';
+import type { GraphQLContext, Mode } from '../schema/context.js';
 import { schema } from '../schema/index.js';
 import type { SharedState } from '../state/index.js';
 import type { HistoryStore } from '../store/history/index.js';
@@ -95,14 +95,16 @@ export function createGateway(options: GatewayOptions): GatewayServer {
     },
     // Served by useGraphiQLPage, built once; Yoga's own would render 9 MB on every request.
     graphiql: false,
-    context: (initial): GraphQLContext =>
-      newContext({
-        store,
-        history: options.history ?? null,
-        mode,
-        watches: options.watches ?? null,
-        owner: ownerOf(callerOf(initial as { req?: unknown; request?: Request })),
-      }),
+    context: (initial): GraphQLContext => ({
+      store,
+      history: options.history ?? null,
+      mode,
+      partialErrors: [],
+      notices: [],
+      watches: options.watches ?? null,
+      owner: ownerOf(callerOf(initial as { req?: unknown; request?: Request })),
+      ownerScoped: false,
+    }),
     ...yogaLimits(security),
     // Yoga's own form and multipart parsers stay off: only JSON bodies execute (gate.ts).
     multipart: false,

@@ -96,22 +96,22 @@ async function applyRound(
   writes: Writes,
 ): Promise<void> {
   const unheld = round.filter((o) => !held.has(listingKey(o)));
-  const seen = unheld.filter((o) => o.listing !== null);
+  const seen = new Map(unheld.filter((o) => o.listing !== null).map((o) => [listingKey(o), newRow(o)]));
   const created = new Set<string>();
-  if (seen.length > 0) {
+  if (seen.size > 0) {
     const inserted = await trx
       .insertInto('listing_current')
       .columns(CURRENT_COLUMNS)
-      .expression(jsonRows('listing_current', CURRENT_COLUMNS, seen.map(newRow)))
+      .expression(jsonRows('listing_current', CURRENT_COLUMNS, [...seen.values()]))
       .onConflict((oc) => oc.columns(['provider', 'source_id']).doNothing())
       .returning(['provider', 'source_id'])
       .execute();
     for (const row of inserted) created.add(listingKey({ provider: row.provider, sourceId: row.source_id }));
   }
-  for (const o of seen) {
+  for (const o of unheld) {
     const key = listingKey(o);
-    if (!created.has(key)) continue;
-    const row = newRow(o);
+    const row = seen.get(key);
+    if (!row || !created.has(key)) continue;
     held.set(key, row);
     writes.changes.push(change(o, 'FIRST', row));
   }
@@ -155,24 +155,9 @@ async function upsert(trx: Transaction<HistoryDatabase>, rows: Current[]): Promi
     .columns(CURRENT_COLUMNS)
     .expression(jsonRows('listing_current', CURRENT_COLUMNS, rows))
     .onConflict((oc) =>
-      oc.columns(['provider', 'source_id']).doUpdateSet((eb) => ({
-        city_id: eb.ref('excluded.city_id'),
-        district: eb.ref('excluded.district'),
-        community_id: eb.ref('excluded.community_id'),
-        community_name: eb.ref('excluded.community_name'),
-        listing_type: eb.ref('excluded.listing_type'),
-        total_price: eb.ref('excluded.total_price'),
-        unit_price: eb.ref('excluded.unit_price'),
-        monthly_rent: eb.ref('excluded.monthly_rent'),
-        area: eb.ref('excluded.area'),
-        bedrooms: eb.ref('excluded.bedrooms'),
-        living_rooms: eb.ref('excluded.living_rooms'),
-        floor_level: eb.ref('excluded.floor_level'),
-        floor_total: eb.ref('excluded.floor_total'),
-        active: eb.ref('excluded.active'),
-        last_seen_at: eb.ref('excluded.last_seen_at'),
-        delisted_at: eb.ref('excluded.delisted_at'),
-      })),
+      oc
+        .columns(['provider', 'source_id'])
+        .doUpdateSet(Object.fromEntries(UPDATED_COLUMNS.map((c) => [c, sql.ref(`excluded.${c}`)]))),
     )
     .execute();
 }
@@ -198,6 +183,11 @@ const CURRENT_COLUMNS = [
   'last_seen_at',
   'delisted_at',
 ] as const satisfies readonly (keyof ListingCurrentTable)[];
+
+/** What a later sighting rewrites: everything but the listing's identity and its first sighting. */
+const UPDATED_COLUMNS = CURRENT_COLUMNS.filter(
+  (c) => c !== 'provider' && c !== 'source_id' && c !== 'first_seen_at',
+);
 
 const CHANGE_COLUMNS = [
   'provider',
