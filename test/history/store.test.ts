@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/logger.js';
 import { HistoryStore } from '../../src/store/history/index.js';
@@ -207,6 +208,77 @@ describe.runIf(POSTGRES_AVAILABLE)('two replicas on one PostgreSQL', { timeout: 
         await Promise.all([a.close(), b.close()]);
       }
     } finally {
+      await setup.cleanup();
+    }
+  });
+
+  it('write a batch again when it loses a deadlock, once, as if nothing had happened', async () => {
+    const setup = await POSTGRES.setup();
+    const store = await open(setup);
+    // Another replica's transaction, driven statement by statement.
+    const other = new pg.Client({ connectionString: setup.store.databaseUrl });
+    await other.connect();
+    try {
+      store.offer([seen('dl-a', 0), seen('dl-b', 0)]);
+      await store.flush();
+      const deadlocks = async () =>
+        Number(
+          (
+            await other.query(
+              'select pg_stat_clear_snapshot(), deadlocks from pg_stat_database where datname = current_database()',
+            )
+          ).rows[0].deadlocks,
+        );
+      const before = await deadlocks();
+
+      // The other transaction holds dl-b; the store's batch locks dl-a, then waits for dl-b.
+      await other.query('begin');
+      await other.query("select 1 from listing_current where source_id = 'dl-b' for update");
+      store.offer([seen('dl-a', 1, { totalPrice: 1_900_000 }), seen('dl-b', 1, { totalPrice: 1_800_000 })]);
+      const written = store.flush();
+      for (let waiting = 0; waiting === 0; ) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const activity = await other.query(
+          "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        waiting = Number(activity.rows[0].count);
+      }
+      // Now the other one waits for dl-a: a cycle. The store's side, waiting longest, is the one
+      // PostgreSQL rolls back; only then can the other one lock dl-a while still holding dl-b.
+      await other.query("select 1 from listing_current where source_id = 'dl-a' for update");
+      await other.query('rollback');
+      await written;
+
+      expect(store.counts.dropped).toEqual({ full: 0, error: 0, closed: 0 });
+      const rows = await store.db
+        .selectFrom('listing_current')
+        .select(['source_id', 'total_price'])
+        .where('source_id', 'in', ['dl-a', 'dl-b'])
+        .orderBy('source_id')
+        .execute();
+      expect(rows.map((r) => [r.source_id, Number(r.total_price)])).toEqual([
+        ['dl-a', 1_900_000],
+        ['dl-b', 1_800_000],
+      ]);
+      const kinds = await store.db
+        .selectFrom('listing_change')
+        .select(['source_id', 'kind'])
+        .where('source_id', 'in', ['dl-a', 'dl-b'])
+        .orderBy('source_id')
+        .orderBy('id')
+        .execute();
+      // One price change each: the lost attempt left nothing behind.
+      expect(kinds.map((k) => `${k.source_id} ${k.kind}`)).toEqual([
+        'dl-a FIRST',
+        'dl-a PRICE',
+        'dl-b FIRST',
+        'dl-b PRICE',
+      ]);
+      // PostgreSQL counts the deadlock once its backend reports its statistics (within seconds).
+      await expect.poll(deadlocks, { timeout: 20_000, interval: 200 }).toBe(before + 1);
+    } finally {
+      await other.end();
+      await store.close();
       await setup.cleanup();
     }
   });
