@@ -23,41 +23,65 @@ const RANGES = [
   ['areaMin', 'areaMax'],
 ] as const;
 
+/**
+ * Every rule of a search filter in one schema, applied where a filter is an argument (`search`,
+ * a watch's `filter`). Not on the input type: there Pothos walks the filter field by field on every
+ * request, which took 40–65 µs of a search's execution (README, Performance, issue 15).
+ * Loose: its output replaces the input, and a strict object would drop the fields it leaves alone.
+ */
+export const searchFilterSchema = z
+  .looseObject({
+    cityId: z.string().refine((id) => findCity(id) !== undefined, 'is not a supported city (see `cities`)'),
+    keyword: z.string().trim().max(50, 'must be at most 50 characters').nullish(),
+    providers: z.array(z.string()).min(1, 'must name at least one provider').nullish(),
+    bedrooms: z.array(z.number().int().min(1, 'must be 1 to 5').max(5, 'must be 1 to 5')).max(5).nullish(),
+    priceMin: money.nullish(),
+    priceMax: money.nullish(),
+    areaMin: money.nullish(),
+    areaMax: money.nullish(),
+    districtIds: z
+      .array(z.string().regex(/^\d{6}$/, 'must be GB/T 2260 district codes such as "110105"'))
+      .min(1, 'must name at least one district')
+      .max(20, 'must name at most 20 districts')
+      .nullish(),
+  })
+  .superRefine((f, ctx) => {
+    for (const [low, high] of RANGES) {
+      const min = f[low];
+      const max = f[high];
+      if (min != null && max != null && min > max)
+        ctx.addIssue({ code: 'custom', message: `must not exceed ${high}`, path: [low] });
+    }
+    const foreign = (f.districtIds ?? []).filter((id) => districtById(id)?.cityId !== f.cityId);
+    if (foreign.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${foreign.join(', ')} is not a district of city ${f.cityId} (see City.districts)`,
+        path: ['districtIds'],
+      });
+  });
+
 export const SearchFilterInput = builder.inputType('SearchFilter', {
   description: 'What to look for. Money in yuan, areas in m².',
   fields: (t) => ({
     cityId: t.string({
       required: true,
       description: 'GB/T 2260 city code, e.g. "110000" (see `cities`).',
-      validate: z
-        .string()
-        .refine((id) => findCity(id) !== undefined, 'is not a supported city (see `cities`)'),
     }),
     keyword: t.string({
       description:
         'Words to match in titles, communities and districts. Blank (empty or only spaces) means no keyword, as a search box sends it.',
-      validate: z.string().trim().max(50, 'must be at most 50 characters'),
     }),
     listingType: t.field({ type: ListingTypeEnum, defaultValue: 'RESALE', description: 'What is offered.' }),
     providers: t.field({
       type: [ProviderEnum],
       description: 'Ask only these providers. Default: every configured provider that can serve the filter.',
-      validate: z.array(z.string()).min(1, 'must name at least one provider'),
     }),
-    bedrooms: t.intList({
-      description: 'Any of these bedroom counts; 5 means five or more.',
-      validate: z.array(z.number().int().min(1, 'must be 1 to 5').max(5, 'must be 1 to 5')).max(5),
-    }),
-    priceMin: t.float({
-      description: 'Lowest total price, yuan (monthly rent for RENTAL).',
-      validate: money,
-    }),
-    priceMax: t.float({
-      description: 'Highest total price, yuan (monthly rent for RENTAL).',
-      validate: money,
-    }),
-    areaMin: t.float({ description: 'Smallest floor area, m².', validate: money }),
-    areaMax: t.float({ description: 'Largest floor area, m².', validate: money }),
+    bedrooms: t.intList({ description: 'Any of these bedroom counts; 5 means five or more.' }),
+    priceMin: t.float({ description: 'Lowest total price, yuan (monthly rent for RENTAL).' }),
+    priceMax: t.float({ description: 'Highest total price, yuan (monthly rent for RENTAL).' }),
+    areaMin: t.float({ description: 'Smallest floor area, m².' }),
+    areaMax: t.float({ description: 'Largest floor area, m².' }),
     decoration: t.field({ type: DecorationEnum, description: 'Interior.' }),
     amenities: t.field({ type: [AmenityEnum], description: 'All of these nearby.' }),
     districtIds: t.stringList({
@@ -66,37 +90,8 @@ export const SearchFilterInput = builder.inputType('SearchFilter', {
         'Each provider gets its own form (Beike its own district ids, Fang `region`); where a provider ' +
         'cannot narrow to them upstream (more than one district) the gateway filters its listings ' +
         '(`providers[].postFiltered`).',
-      validate: z
-        .array(z.string().regex(/^\d{6}$/, 'must be GB/T 2260 district codes such as "110105"'))
-        .min(1, 'must name at least one district')
-        .max(20, 'must name at most 20 districts'),
     }),
   }),
-  // Loose: a validator's output replaces the input, and a strict object would drop the other fields.
-  validate: z
-    .looseObject({
-      cityId: z.string(),
-      districtIds: z.array(z.string()).nullish(),
-      priceMin: z.number().nullish(),
-      priceMax: z.number().nullish(),
-      areaMin: z.number().nullish(),
-      areaMax: z.number().nullish(),
-    })
-    .superRefine((f, ctx) => {
-      for (const [low, high] of RANGES) {
-        const min = f[low];
-        const max = f[high];
-        if (min != null && max != null && min > max)
-          ctx.addIssue({ code: 'custom', message: `must not exceed ${high}`, path: [low] });
-      }
-      const foreign = (f.districtIds ?? []).filter((id) => districtById(id)?.cityId !== f.cityId);
-      if (foreign.length > 0)
-        ctx.addIssue({
-          code: 'custom',
-          message: `${foreign.join(', ')} is not a district of city ${f.cityId} (see City.districts)`,
-          path: ['districtIds'],
-        });
-    }),
 });
 
 interface ProviderFailure {
@@ -221,11 +216,7 @@ builder.queryField('search', (t) =>
       '`hasNextPage`. A search that no provider can serve is BAD_USER_INPUT naming the argument to change.',
     args: {
       filter: t.arg({ type: SearchFilterInput, required: true, description: 'What to look for.' }),
-      first: t.arg.int({
-        defaultValue: DEFAULT_FIRST,
-        description: `How many listings, 1 to ${MAX_FIRST}.`,
-        validate: firstValidator,
-      }),
+      first: t.arg.int({ defaultValue: DEFAULT_FIRST, description: `How many listings, 1 to ${MAX_FIRST}.` }),
       after: t.arg.string({ description: 'A cursor from a previous page of the same search.' }),
       sort: t.arg({ type: SearchSortEnum, defaultValue: 'RELEVANCE', description: 'Order.' }),
       collapseDuplicates: t.arg.boolean({
@@ -241,6 +232,8 @@ builder.queryField('search', (t) =>
           'every provider, duplicates included.',
       }),
     },
+    // The arguments in one parse (see searchFilterSchema), in their declared order as the errors name them.
+    validate: z.looseObject({ filter: searchFilterSchema, first: firstValidator.nullish() }),
     resolve: (_root, args, ctx, info) =>
       mergedSearch(ctx, info, searchQueryOf(args.filter, args.sort), {
         providers: args.filter.providers ?? null,

@@ -10,7 +10,7 @@ import { badUserInput, fromSearchError } from '../errors.js';
 import { decodeGlobalId } from '../ids.js';
 import { AmenityEnum, DecorationEnum, ListingTypeEnum, ProviderEnum } from './enums.js';
 import { ListingNode } from './listing.js';
-import { SearchFilterInput } from './search.js';
+import { SearchFilterInput, searchFilterSchema } from './search.js';
 
 /**
  * Watches: saved searches that alert by subscription and by signed webhook. Everything here is
@@ -371,6 +371,7 @@ const WatchInput = builder.inputType('WatchInput', {
       type: SearchFilterInput,
       required: true,
       description: 'What to search, as in `search`.',
+      validate: searchFilterSchema,
     }),
     priceBelow: t.float({
       description: 'Yuan (monthly rent for RENTAL): alert when a match is at or below it.',
