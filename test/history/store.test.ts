@@ -221,13 +221,16 @@ describe.runIf(POSTGRES_AVAILABLE)('two replicas on one PostgreSQL', { timeout: 
     try {
       store.offer([seen('dl-a', 0), seen('dl-b', 0)]);
       await store.flush();
-      const deadlocks = async () =>
-        Number(
-          (
-            await other.query(
-              'select pg_stat_clear_snapshot(), deadlocks from pg_stat_database where datname = current_database()',
-            )
-          ).rows[0].deadlocks,
+      /** The last column of a one-row query by the other session, as a number. */
+      const figure = async (query: string) =>
+        Number(Object.values((await other.query(query)).rows[0]).at(-1));
+      const deadlocks = () =>
+        figure(
+          'select pg_stat_clear_snapshot(), deadlocks from pg_stat_database where datname = current_database()',
+        );
+      const waitingForLocks = () =>
+        figure(
+          "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
         );
       const before = await deadlocks();
 
@@ -236,13 +239,7 @@ describe.runIf(POSTGRES_AVAILABLE)('two replicas on one PostgreSQL', { timeout: 
       await other.query("select 1 from listing_current where source_id = 'dl-b' for update");
       store.offer([seen('dl-a', 1, { totalPrice: 1_900_000 }), seen('dl-b', 1, { totalPrice: 1_800_000 })]);
       const written = store.flush();
-      for (let waiting = 0; waiting === 0; ) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        const activity = await other.query(
-          "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
-        );
-        waiting = Number(activity.rows[0].count);
-      }
+      await expect.poll(waitingForLocks, { timeout: 30_000, interval: 20 }).toBe(1);
       // Now the other one waits for dl-a: a cycle. The store's side, waiting longest, is the one
       // PostgreSQL rolls back; only then can the other one lock dl-a while still holding dl-b.
       await other.query("select 1 from listing_current where source_id = 'dl-a' for update");
