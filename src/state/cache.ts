@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { PackedMemoryCache, type Packing } from './packed-cache.js';
 import type { RedisConnection } from './redis-connection.js';
 
 export interface CacheEntry<V> {
@@ -32,18 +33,26 @@ export interface SharedCache<V> {
   set(key: string, value: V, storedAt?: number): Promise<void>;
 }
 
-export interface SharedCacheOptions {
+export interface SharedCacheOptions<V = unknown> {
   /** A bounded name: "detail", "search", "response"... */
   name: string;
   ttlMs: number;
   staleIfErrorMs: number;
   /** Entries kept in this process (the whole cache in memory mode, the front tier with Redis). */
   maxEntries: number;
+  /** Held packed into bytes in this process, with the most used decoded (packed-cache.ts). */
+  packing?: Packing<V>;
   now?: () => number;
 }
 
 export function isFresh(entry: CacheEntry<unknown>, ttlMs: number, now = Date.now()): boolean {
   return now - entry.storedAt < ttlMs;
+}
+
+/** What this process holds of a cache: the whole of it alone, its front tier with Redis. */
+export function localCache<V extends {}>(options: SharedCacheOptions<V>): SharedCache<V> {
+  const { packing } = options;
+  return packing ? new PackedMemoryCache({ ...options, packing }) : new MemoryCache<V>(options);
 }
 
 /** One process: an LRU that keeps each entry through its stale window. */
@@ -53,7 +62,7 @@ export class MemoryCache<V extends {}> implements SharedCache<V> {
   readonly #keepMs: number;
   readonly #now: () => number;
 
-  constructor(options: SharedCacheOptions) {
+  constructor(options: SharedCacheOptions<V>) {
     this.ttlMs = options.ttlMs;
     this.#keepMs = options.ttlMs + options.staleIfErrorMs;
     this.#now = options.now ?? Date.now;
@@ -97,15 +106,15 @@ export class MemoryCache<V extends {}> implements SharedCache<V> {
 export class RedisCache<V extends {}> implements SharedCache<V> {
   readonly ttlMs: number;
   readonly #redis: RedisConnection;
-  readonly #front: MemoryCache<V>;
+  readonly #front: SharedCache<V>;
   readonly #keepMs: number;
   readonly #prefix: string;
   readonly #now: () => number;
 
-  constructor(redis: RedisConnection, options: SharedCacheOptions) {
+  constructor(redis: RedisConnection, options: SharedCacheOptions<V>) {
     this.ttlMs = options.ttlMs;
     this.#redis = redis;
-    this.#front = new MemoryCache(options);
+    this.#front = localCache(options);
     this.#keepMs = options.ttlMs + options.staleIfErrorMs;
     this.#prefix = redis.key('cache', options.name, '');
     this.#now = options.now ?? Date.now;

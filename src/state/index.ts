@@ -1,7 +1,7 @@
 import {
   type CacheEntry,
   isFresh,
-  MemoryCache,
+  localCache,
   RedisCache,
   type SharedCache,
   type SharedCacheOptions,
@@ -43,6 +43,7 @@ export { RedisConnection, type RedisSettings, type RedisStatus } from './redis-c
 
 import { MemoryWorkLock, RedisWorkLock, type WorkLock, type WorkLockOptions } from './work-lock.js';
 
+export type { Codec, Packing } from './packed-cache.js';
 export { type Fetched, type FetchSource, SharedFetcher } from './shared-fetch.js';
 export type {
   BudgetTicket,
@@ -55,6 +56,7 @@ export type {
   MeterResult,
   Pacer,
   SharedCache,
+  SharedCacheOptions,
   SharedDailyBudget,
   SharedDailyShares,
   ShareTicket,
@@ -73,7 +75,7 @@ export interface SharedState {
   dailyShares(options: DailySharesOptions): SharedDailyShares;
   clientMeter(options: ClientMeterOptions): ClientMeter;
   circuit(options: CircuitStateOptions): CircuitState;
-  cache<V extends {}>(options: SharedCacheOptions): SharedCache<V>;
+  cache<V extends {}>(options: SharedCacheOptions<V>): SharedCache<V>;
   workLock(options: WorkLockOptions): WorkLock;
 }
 
@@ -92,7 +94,7 @@ export function sharedState(redis: RedisConnection | null): SharedState {
       dailyShares: (o) => once(`share:${o.name}`, () => new MemoryDailyShares(o)),
       clientMeter: (o) => once(`clients:${o.name}:${o.perMinute}`, () => new MemoryClientMeter(o)),
       circuit: (o) => once(`circuit:${o.name}`, () => new MemoryCircuitState(o)),
-      cache: <V extends {}>(o: SharedCacheOptions) => once(`cache:${o.name}`, () => new MemoryCache<V>(o)),
+      cache: <V extends {}>(o: SharedCacheOptions<V>) => once(`cache:${o.name}`, () => localCache<V>(o)),
       workLock: (o) => once(`lock:${o.name}`, () => new MemoryWorkLock()),
     };
   }
