@@ -29,7 +29,7 @@ import { HistoryStore } from './store/history/index.js';
 import { ListingStore } from './store/listing-store.js';
 import { currentRunAllowance, type WatchShare } from './watches/allowance.js';
 import { createWatchEventBus } from './watches/bus.js';
-import { BullScheduler, TimerScheduler } from './watches/scheduler.js';
+import { TimerScheduler, type WatchScheduler } from './watches/scheduler.js';
 import { WatchService } from './watches/service.js';
 
 export interface App {
@@ -158,7 +158,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     },
     { state, fetchWaitMs: config.redis?.fetchWaitMs ?? 10_000, pollMs: 25 },
   );
-  const watches = history ? createWatches(config, history, providers, state, logger) : null;
+  const watches = history
+    ? createWatches(config, history, providers, state, logger, await watchScheduler(config, logger))
+    : null;
   const mode = sandbox ? 'SANDBOX' : 'LIVE';
   const server = createServer();
   const drainer = new Drainer(server);
@@ -286,6 +288,7 @@ function createWatches(
   providers: ReadonlyMap<ProviderName, ListingProvider>,
   state: SharedState,
   logger: Logger,
+  scheduler: WatchScheduler,
 ): WatchService {
   const limits = new Map<ProviderName, number>();
   for (const [name, settings] of [
@@ -311,9 +314,16 @@ function createWatches(
     settings: config.watches,
     share,
     bus: createWatchEventBus(config.redis),
-    scheduler: config.redis ? new BullScheduler(config.redis, logger) : new TimerScheduler(),
+    scheduler,
     logger,
   });
+}
+
+/** BullMQ is loaded only with Redis: a process without it would hold its 5 MB of code for nothing. */
+async function watchScheduler(config: Config, logger: Logger): Promise<WatchScheduler> {
+  if (!config.redis) return new TimerScheduler();
+  const { BullScheduler } = await import('./watches/bull-scheduler.js');
+  return new BullScheduler(config.redis, logger);
 }
 
 function listen(server: Server, port: number, host: string): Promise<void> {

@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { redisClient } from './ioredis.js';
 
 /** What the configuration gives the connection (README, Configuration: REDIS_*). */
 export interface RedisSettings {
@@ -51,7 +52,7 @@ export class RedisConnection {
     this.keyPrefix = settings.keyPrefix;
     this.fallbackShare = settings.fallbackShare;
     this.#log = log;
-    this.client = new Redis(settings.url, {
+    this.client = redisClient(settings.url, {
       lazyConnect: true,
       commandTimeout: settings.commandTimeoutMs,
       connectTimeout: Math.max(1_000, settings.commandTimeoutMs * 4),

@@ -1,6 +1,6 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import { redisClient } from '../state/ioredis.js';
 import type { WatchEvent } from './model.js';
 
 /**
@@ -20,7 +20,7 @@ export function createWatchEventBus(redis: { url: string; keyPrefix: string } | 
   const topic = `${redis?.keyPrefix ?? ''}watch-event`;
   const clients = redis
     ? [0, 1].map(() => {
-        const client = new Redis(redis.url, { maxRetriesPerRequest: null, lazyConnect: false });
+        const client = redisClient(redis.url, { maxRetriesPerRequest: null, lazyConnect: false });
         // Reconnection is ioredis's; its errors carry the URL at times, so they are not logged raw.
         client.on('error', () => undefined);
         return client;
