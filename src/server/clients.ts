@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { growingLru } from '../domain/growing-lru.js';
 import { type MeterResult, type SharedState, sharedState } from '../state/index.js';
 
 /**
@@ -127,7 +127,7 @@ export class ClientRegistry {
   readonly #defaults: ClientAllowances;
   readonly #keyed = new Map<string, Caller>();
   /** Anonymous callers by peer address; bounded, so a flood of addresses cannot grow memory. */
-  readonly #anonymous = new LRUCache<string, Caller>({ max: 50_000 });
+  readonly #anonymous = growingLru<string, Caller>(50_000);
   readonly #state: SharedState;
 
   constructor(clients: ApiClient[], defaults: ClientAllowances, state: SharedState = sharedState(null)) {

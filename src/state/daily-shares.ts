@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import { growingLru } from '../domain/growing-lru.js';
 import { chinaDayNumber } from './china-day.js';
 import { chinaDate, DAY_COUNT, DAY_COUNT_TTL_MS } from './daily-budget.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -39,7 +39,7 @@ export class MemoryDailyShares implements SharedDailyShares {
   readonly perClient: number;
   readonly #now: () => number;
   /** Bounded like the anonymous clients themselves, so a flood of addresses cannot grow memory. */
-  readonly #counts = new LRUCache<string, number>({ max: 100_000 });
+  readonly #counts = growingLru<string, number>(100_000);
 
   constructor(
     options: DailySharesOptions,
