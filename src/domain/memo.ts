@@ -1,6 +1,6 @@
 /**
  * Values worked out once per distinct key, for keys that repeat (header values, provider wordings,
- * parts of cached details) but come from outside and so are unbounded in principle: past `max`
+ * operation costs) but come from outside and so are unbounded in principle: past `max`
  * distinct keys the memo starts over. Remembering is a saving, never a must.
  */
 export class BoundedMemo<V> {
