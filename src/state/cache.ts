@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { MemoryCache } from './memory-cache.js';
 import { PackedMemoryCache, type Packing } from './packed-cache.js';
 import type { RedisConnection } from './redis-connection.js';
 
@@ -53,48 +53,6 @@ export function isFresh(entry: CacheEntry<unknown>, ttlMs: number, now = Date.no
 export function localCache<V extends {}>(options: SharedCacheOptions<V>): SharedCache<V> {
   const { packing } = options;
   return packing ? new PackedMemoryCache({ ...options, packing }) : new MemoryCache<V>(options);
-}
-
-/** One process: an LRU that keeps each entry through its stale window. */
-export class MemoryCache<V extends {}> implements SharedCache<V> {
-  readonly ttlMs: number;
-  readonly #lru: LRUCache<string, CacheEntry<V>>;
-  readonly #keepMs: number;
-  readonly #now: () => number;
-
-  constructor(options: SharedCacheOptions<V>) {
-    this.ttlMs = options.ttlMs;
-    this.#keepMs = options.ttlMs + options.staleIfErrorMs;
-    this.#now = options.now ?? Date.now;
-    this.#lru = new LRUCache({
-      max: options.maxEntries,
-      ttl: Math.max(1, this.#keepMs),
-      perf: { now: this.#now },
-    });
-  }
-
-  get size(): number {
-    return this.#lru.size;
-  }
-
-  clear(): void {
-    this.#lru.clear();
-  }
-
-  readonly shared = false;
-
-  async get(key: string): Promise<CacheEntry<V> | undefined> {
-    return this.#lru.get(key);
-  }
-
-  peek(key: string): CacheEntry<V> | undefined {
-    return this.#lru.get(key);
-  }
-
-  async set(key: string, value: V, storedAt = this.#now()): Promise<void> {
-    const left = storedAt + this.#keepMs - this.#now();
-    if (left > 0) this.#lru.set(key, { value, storedAt }, { ttl: left });
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { CacheEntry, SharedCache, SharedCacheOptions } from './cache.js';
+import { MemoryCache } from './memory-cache.js';
 
 /** How a cache's values become bytes and back. `decode(encode(v))` must equal `v`. */
 export interface Codec<V> {
@@ -13,39 +14,28 @@ export interface Packing<V> {
   decodedEntries: number;
 }
 
-interface Packed {
-  bytes: Buffer;
-  storedAt: number;
-}
-
 /**
  * One process's LRU for many large values (README, Performance: memory). A decoded value on V8's
  * heap costs several times its bytes (objects, hidden classes, strings) and keeps the garbage
- * collector walking it; packed, it is one buffer outside the heap. The most recently used entries
- * are kept decoded as well, so that repeated reads return the same object without decoding; an
- * entry that left the packed LRU (size, TTL, clear) is never answered from the decoded tier.
+ * collector walking it; packed, it is one buffer outside the heap, in a MemoryCache that keeps
+ * the TTL, stale window and bound. The most recently used entries are kept decoded as well, so
+ * that repeated reads return the same object without decoding; each is tied to the packed entry
+ * it was decoded from, so one that left the packed cache (size, TTL, clear, a newer value) is
+ * never answered from the decoded tier.
  */
 export class PackedMemoryCache<V extends {}> implements SharedCache<V> {
   readonly ttlMs: number;
   readonly shared = false;
-  readonly #packed: LRUCache<string, Packed>;
-  readonly #decoded: LRUCache<string, { packed: Packed; entry: CacheEntry<V> }>;
+  readonly #packed: MemoryCache<Buffer>;
+  readonly #decoded: LRUCache<string, { packed: CacheEntry<Buffer>; entry: CacheEntry<V> }>;
   readonly #codec: Codec<V>;
-  readonly #keepMs: number;
-  readonly #now: () => number;
 
-  constructor(options: SharedCacheOptions<V> & { packing: Packing<V> }) {
+  constructor({ packing, ...options }: SharedCacheOptions<V> & { packing: Packing<V> }) {
     this.ttlMs = options.ttlMs;
-    this.#keepMs = options.ttlMs + options.staleIfErrorMs;
-    this.#now = options.now ?? Date.now;
-    this.#codec = options.packing.codec;
-    this.#packed = new LRUCache({
-      max: options.maxEntries,
-      ttl: Math.max(1, this.#keepMs),
-      perf: { now: this.#now },
-    });
+    this.#codec = packing.codec;
+    this.#packed = new MemoryCache(options);
     this.#decoded = new LRUCache({
-      max: Math.max(1, Math.min(options.packing.decodedEntries, options.maxEntries)),
+      max: Math.max(1, Math.min(packing.decodedEntries, options.maxEntries)),
     });
   }
 
@@ -63,20 +53,17 @@ export class PackedMemoryCache<V extends {}> implements SharedCache<V> {
   }
 
   peek(key: string): CacheEntry<V> | undefined {
-    const packed = this.#packed.get(key);
+    const packed = this.#packed.peek(key);
     if (packed === undefined) return undefined;
     const decoded = this.#decoded.get(key);
     if (decoded?.packed === packed) return decoded.entry;
-    const entry = { value: this.#codec.decode(packed.bytes), storedAt: packed.storedAt };
+    const entry = { value: this.#codec.decode(packed.value), storedAt: packed.storedAt };
     this.#decoded.set(key, { packed, entry });
     return entry;
   }
 
-  async set(key: string, value: V, storedAt = this.#now()): Promise<void> {
-    const left = storedAt + this.#keepMs - this.#now();
-    if (left <= 0) return;
-    const packed = { bytes: this.#codec.encode(value), storedAt };
-    this.#packed.set(key, packed, { ttl: left });
-    this.#decoded.set(key, { packed, entry: { value, storedAt } });
+  async set(key: string, value: V, storedAt?: number): Promise<void> {
+    const packed = this.#packed.store(key, this.#codec.encode(value), storedAt);
+    if (packed) this.#decoded.set(key, { packed, entry: { value, storedAt: packed.storedAt } });
   }
 }

@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { redisClient } from '../state/ioredis.js';
 import type { WatchScheduler } from './scheduler.js';
 
 const QUEUE = 'watch-runs';
@@ -16,7 +17,7 @@ export class BullScheduler implements WatchScheduler {
     private readonly logger: Logger,
   ) {
     // BullMQ's blocking commands need no per-request retry limit (its own documented setting).
-    this.#connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    this.#connection = redisClient(redis.url, { maxRetriesPerRequest: null });
     this.#connection.on('error', () => undefined);
     this.#prefix = `${redis.keyPrefix}bull`;
     this.#queue = new Queue(QUEUE, { connection: this.#connection, prefix: this.#prefix });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MemoryCache } from '../../src/state/cache.js';
 import { type Fetched, type FetchSource, SharedFetcher } from '../../src/state/index.js';
+import { MemoryCache } from '../../src/state/memory-cache.js';
 import { MemoryWorkLock } from '../../src/state/work-lock.js';
 
 /** The in-memory fetcher (one process) on a clock the test moves, recording what it reports. */
